@@ -1,0 +1,239 @@
+//! The command line: global kubectl- and AWS-style flags, one module per
+//! subcommand (each an `Args` and a `run`), and how a run becomes an exit code.
+
+pub mod crd;
+pub mod refresh;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use kube::Client;
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::runtime::events::{Recorder, Reporter};
+
+use crate::crd::SecretRef;
+use crate::ecr::{Registry, TokenSource};
+use crate::error::{Error, Result};
+use crate::reconcile::{Context, Defaults};
+
+/// Exit codes, as documented in `--help`.
+pub mod exit {
+    /// Everything succeeded.
+    pub const OK: i32 = 0;
+    /// The command failed; nothing or not everything was done.
+    pub const FAILED: i32 = 1;
+    /// The command line was wrong.
+    pub const USAGE: i32 = 2;
+    /// The command ran, but at least one namespace could not be brought up to date.
+    pub const PARTIAL: i32 = 3;
+}
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success
+  1  failure: the command could not do its job (the message says why)
+  2  usage error
+  3  partial: the command ran, but at least one namespace failed
+
+Examples:
+  kubectl ecrcreds install
+  kubectl ecrcreds refresh --all
+  kubectl ecrcreds refresh team-a -o yaml";
+
+/// Keep Kubernetes image pull secrets filled with fresh AWS ECR tokens.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl ecrcreds",
+    bin_name = "kubectl ecrcreds",
+    version,
+    after_help = AFTER_HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Cluster connection and AWS flags shared by every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags accepted by every subcommand.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GlobalArgs {
+    /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+    /// More log output on stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// AWS shared-config profile for the default credential chain.
+    #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region for a default registry given as an account ID.
+    #[arg(long, global = true, env = "AWS_REGION", value_name = "REGION")]
+    pub region: Option<String>,
+    /// Registry for resources that list none: a host, or a 12-digit account with --region.
+    #[arg(long, global = true, env = "REGISTRY", value_name = "HOST")]
+    pub registry: Option<String>,
+    /// Name of a Secret with AWS keys for resources that name none.
+    #[arg(
+        long,
+        global = true,
+        env = "AWS_CREDENTIALS_SECRET_NAME",
+        value_name = "NAME"
+    )]
+    pub credentials_secret: Option<String>,
+    /// Namespace of --credentials-secret.
+    #[arg(
+        long,
+        global = true,
+        env = "AWS_CREDENTIALS_SECRET_NAMESPACE",
+        value_name = "NS"
+    )]
+    pub credentials_secret_namespace: Option<String>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Refresh the pull secrets of ECRPullSecret resources once, from here.
+    Refresh(refresh::Args),
+    /// Print the ECRPullSecret CRD as YAML.
+    Crd(crd::PrintArgs),
+    /// Install or update the ECRPullSecret CRD on the cluster (server-side apply).
+    Install(crd::InstallArgs),
+}
+
+/// `-o` values shared by commands that print results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum OutputFormat {
+    /// A table for people.
+    #[default]
+    Table,
+    /// A table with more columns.
+    Wide,
+    /// JSON.
+    Json,
+    /// YAML.
+    Yaml,
+}
+
+impl GlobalArgs {
+    /// A client from --kubeconfig/--context, KUBECONFIG, ~/.kube/config, or the
+    /// in-cluster service account, in that order.
+    pub async fn client(&self) -> Result<Client> {
+        let options = KubeConfigOptions {
+            context: self.context.clone(),
+            ..Default::default()
+        };
+        let config = match &self.kubeconfig {
+            Some(path) => {
+                let kc = Kubeconfig::read_from(path).map_err(|e| {
+                    Error::Config(format!(
+                        "cannot read kubeconfig {}: {}; check the --kubeconfig path",
+                        path.display(),
+                        crate::error::root_cause(&e)
+                    ))
+                })?;
+                kube::Config::from_custom_kubeconfig(kc, &options)
+                    .await
+                    .map_err(|e| kubeconfig_error(&e, self.context.as_deref()))?
+            }
+            None => match kube::Config::from_kubeconfig(&options).await {
+                Ok(c) => c,
+                Err(e) if self.context.is_some() => {
+                    return Err(kubeconfig_error(&e, self.context.as_deref()));
+                }
+                Err(kube_err) => kube::Config::incluster().map_err(|_| {
+                    Error::Config(format!(
+                        "no usable kubeconfig ({}) and not running inside a cluster; set --kubeconfig or KUBECONFIG",
+                        crate::error::root_cause(&kube_err)
+                    ))
+                })?,
+            },
+        };
+        Client::try_from(config).map_err(|e| {
+            Error::Config(format!(
+                "cannot build a Kubernetes client: {}; check the kubeconfig's cluster and user",
+                crate::error::root_cause(&e)
+            ))
+        })
+    }
+
+    /// The runner's defaults for resources that leave fields out.
+    pub fn defaults(&self) -> Result<Defaults> {
+        let registry = match self.registry.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(r) if r.len() == 12 && r.bytes().all(|b| b.is_ascii_digit()) => {
+                let region = self.region.as_deref().ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "registry {r} is an account ID, which needs a region; set --region or AWS_REGION"
+                    ))
+                })?;
+                Some(Registry::for_account(r, region).map_err(Error::Invalid)?)
+            }
+            Some(r) => Some(Registry::parse(r).map_err(Error::Invalid)?),
+        };
+        let credentials = match (&self.credentials_secret, &self.credentials_secret_namespace) {
+            (Some(name), ns) if !name.is_empty() => Some(SecretRef {
+                name: name.clone(),
+                namespace: ns
+                    .clone()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| "default".into()),
+            }),
+            _ => None,
+        };
+        Ok(Defaults {
+            registry,
+            credentials,
+        })
+    }
+
+    /// A reconcile context for this runner.
+    pub async fn context(&self, client: Client, concurrency: usize) -> Result<Context> {
+        let defaults = self.defaults()?;
+        let tokens = TokenSource::load(self.profile.as_deref()).await;
+        let recorder = Recorder::new(
+            client.clone(),
+            Reporter {
+                controller: crate::crd::FIELD_MANAGER.into(),
+                instance: std::env::var("HOSTNAME").ok(),
+            },
+        );
+        Ok(Context {
+            client,
+            tokens,
+            defaults,
+            concurrency,
+            recorder,
+        })
+    }
+}
+
+fn kubeconfig_error(e: &kube::config::KubeconfigError, context: Option<&str>) -> Error {
+    let cause = crate::error::root_cause(e);
+    match context {
+        Some(c) if cause.contains(c) || cause.to_lowercase().contains("context") => {
+            Error::Config(format!(
+                "kubeconfig has no usable context {c:?} ({cause}); list them with `kubectl config get-contexts`"
+            ))
+        }
+        _ => Error::Config(format!(
+            "cannot load the kubeconfig: {cause}; check KUBECONFIG or pass --kubeconfig"
+        )),
+    }
+}
+
+/// Runs the parsed command line and returns the exit code.
+pub async fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Refresh(args) => refresh::run(&cli.global, args).await,
+        Command::Crd(args) => crd::print(args),
+        Command::Install(args) => crd::install(&cli.global, args).await,
+    }
+}

@@ -1,0 +1,558 @@
+//! ECR registry hosts and authorization tokens.
+//!
+//! One `GetAuthorizationToken` call is made per (credentials, region) group: a
+//! token is valid for every registry in its region that the credentials can
+//! reach, so asking once per namespace (as the original operator did) is waste.
+//! Token material lives only in [`Token`], whose `Debug` is redacted, and errors
+//! are built from AWS error codes, never from request or response bodies.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials as AwsCredentials;
+use aws_credential_types::provider::error::CredentialsError;
+use aws_sdk_ecr::error::{ProvideErrorMetadata, SdkError};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use jiff::Timestamp;
+use tokio::sync::Mutex;
+
+/// An ECR registry host, split into the parts that matter.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Registry {
+    /// The full host, e.g. `111122223333.dkr.ecr.us-east-1.amazonaws.com`.
+    pub host: String,
+    /// The 12-digit account.
+    pub account: String,
+    /// The AWS region the host lives in.
+    pub region: String,
+}
+
+impl Registry {
+    /// Parses `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]`.
+    pub fn parse(host: &str) -> Result<Self, String> {
+        let bad = || {
+            format!(
+                "malformed registry host {host:?}: expected <12-digit account>.dkr.ecr.<region>.amazonaws.com"
+            )
+        };
+        let host = host.trim().trim_start_matches("https://");
+        let host = host.trim_end_matches('/');
+        let rest = host
+            .strip_suffix(".amazonaws.com.cn")
+            .or_else(|| host.strip_suffix(".amazonaws.com"))
+            .ok_or_else(bad)?;
+        let mut parts = rest.splitn(4, '.');
+        let (account, dkr, ecr, region) = (
+            parts.next().ok_or_else(bad)?,
+            parts.next().ok_or_else(bad)?,
+            parts.next().ok_or_else(bad)?,
+            parts.next().ok_or_else(bad)?,
+        );
+        let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+        let region_ok = valid_region(region);
+        if !account_ok || dkr != "dkr" || !(ecr == "ecr" || ecr == "ecr-fips") || !region_ok {
+            return Err(bad());
+        }
+        Ok(Registry {
+            host: host.to_string(),
+            account: account.to_string(),
+            region: region.to_string(),
+        })
+    }
+
+    /// Builds the host for an account in a region (for `REGISTRY=<account>`).
+    pub fn for_account(account: &str, region: &str) -> Result<Self, String> {
+        let suffix = if region.starts_with("cn-") {
+            "amazonaws.com.cn"
+        } else {
+            "amazonaws.com"
+        };
+        Self::parse(&format!("{account}.dkr.ecr.{region}.{suffix}"))
+    }
+}
+
+/// Whether `s` looks like an AWS region (`us-east-1`, `us-gov-west-1`, `cn-north-1`).
+pub fn valid_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts
+            .last()
+            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Where a group's base credentials come from; the part of the credentials that
+/// decides grouping. Holds no secret material.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CredentialsSource {
+    /// The runner's AWS default chain.
+    DefaultChain,
+    /// Keys read from a Secret, identified by `namespace/name@resourceVersion`.
+    Secret(String),
+}
+
+/// The identity a token is fetched as: base credentials plus an optional role.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CredentialsKey {
+    /// Base credentials.
+    pub source: CredentialsSource,
+    /// Role assumed on top, if any.
+    pub role_arn: Option<String>,
+    /// External ID for the role, if any.
+    pub external_id: Option<String>,
+}
+
+impl fmt::Display for CredentialsKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.source {
+            CredentialsSource::DefaultChain => f.write_str("the AWS default credential chain")?,
+            CredentialsSource::Secret(s) => {
+                let name = s.split('@').next().unwrap_or(s);
+                write!(f, "the keys in Secret {name}")?
+            }
+        }
+        if let Some(role) = &self.role_arn {
+            write!(f, " assuming {role}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Credentials ready to use: the key plus, for a Secret source, the keys themselves.
+#[derive(Clone, Debug)]
+pub struct ResolvedCredentials {
+    /// What identifies these credentials.
+    pub key: CredentialsKey,
+    /// Static keys from a Secret; `None` means the default chain.
+    /// `aws_credential_types::Credentials` redacts its secrets in `Debug`.
+    pub keys: Option<AwsCredentials>,
+}
+
+/// An ECR password and when it expires. Never logged: `Debug` is redacted.
+#[derive(Clone)]
+pub struct Token {
+    /// The registry password (the part after `AWS:`).
+    pub password: String,
+    /// When ECR says the token expires.
+    pub expires_at: Option<Timestamp>,
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("password", &"** redacted **")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// Why a token could not be had, in words for a person.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    /// No credentials anywhere in the chain.
+    #[error(
+        "no AWS credentials found (tried environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the shared profile in ~/.aws, web identity (IRSA), container credentials (EKS Pod Identity/ECS) and{imds}); set credentials for one of them or set spec.credentials.secretRef"
+    )]
+    NoCredentials {
+        /// How the instance-metadata step went.
+        imds: String,
+    },
+    /// AWS answered 403 or an auth error code.
+    #[error(
+        "AWS rejected the credentials ({detail}) while fetching an ECR token in {region} with {creds}; check the keys and that they allow ecr:GetAuthorizationToken"
+    )]
+    Rejected {
+        /// Region asked.
+        region: String,
+        /// Credentials used (no secrets).
+        creds: String,
+        /// Code or status.
+        detail: String,
+    },
+    /// STS refused the role.
+    #[error(
+        "could not assume role {role} in {region} ({detail}); check the role's trust policy and externalId"
+    )]
+    AssumeRole {
+        /// The role.
+        role: String,
+        /// Region asked.
+        region: String,
+        /// Code or status.
+        detail: String,
+    },
+    /// ECR throttled us.
+    #[error("ECR throttled the token request in {region}; it will be retried with backoff")]
+    Throttled {
+        /// Region asked.
+        region: String,
+    },
+    /// The endpoint could not be reached.
+    #[error(
+        "could not reach ECR in {region} ({detail}); check network access to the endpoint{endpoint}"
+    )]
+    Unreachable {
+        /// Region asked.
+        region: String,
+        /// What failed.
+        detail: String,
+        /// The endpoint override, if any.
+        endpoint: String,
+    },
+    /// Anything else ECR said.
+    #[error("ECR refused the token request in {region}: {detail}")]
+    Other {
+        /// Region asked.
+        region: String,
+        /// Code and message.
+        detail: String,
+    },
+}
+
+impl TokenError {
+    /// Short machine-readable reason, for status conditions and metrics.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            TokenError::NoCredentials { .. } => "NoCredentials",
+            TokenError::Rejected { .. } => "CredentialsRejected",
+            TokenError::AssumeRole { .. } => "AssumeRoleFailed",
+            TokenError::Throttled { .. } => "Throttled",
+            TokenError::Unreachable { .. } => "EcrUnreachable",
+            TokenError::Other { .. } => "TokenFetchFailed",
+        }
+    }
+}
+
+/// One cached token, filled by the first asker while the others wait.
+type TokenSlot = Arc<Mutex<Option<Token>>>;
+
+/// Fetches ECR tokens; counts its calls and caches tokens for the life of one run.
+pub struct TokenSource {
+    base: SdkConfig,
+    calls: AtomicU64,
+    cache: Mutex<HashMap<(CredentialsKey, String), TokenSlot>>,
+}
+
+impl TokenSource {
+    /// Loads the AWS base configuration: `AWS_*` environment, the profile, and
+    /// `AWS_ENDPOINT_URL` (how tests reach moto).
+    pub async fn load(profile: Option<&str>) -> Self {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        if let Some(p) = profile {
+            loader = loader.profile_name(p);
+        }
+        Self::with_config(loader.load().await)
+    }
+
+    /// Uses a ready-made configuration.
+    pub fn with_config(base: SdkConfig) -> Self {
+        TokenSource {
+            base,
+            calls: AtomicU64::new(0),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// How many `GetAuthorizationToken` calls this source has made.
+    pub fn calls(&self) -> u64 {
+        self.calls.load(Ordering::Relaxed)
+    }
+
+    /// Forgets cached tokens, so the next request fetches anew.
+    pub async fn clear(&self) {
+        self.cache.lock().await.clear();
+    }
+
+    /// The token for `region` as `creds`, fetched once per (credentials, region)
+    /// for as long as the cache is kept; concurrent askers share one call.
+    pub async fn token(
+        &self,
+        creds: &ResolvedCredentials,
+        region: &str,
+    ) -> Result<Token, TokenError> {
+        let slot = {
+            let mut cache = self.cache.lock().await;
+            cache
+                .entry((creds.key.clone(), region.to_string()))
+                .or_default()
+                .clone()
+        };
+        let mut slot = slot.lock().await;
+        if let Some(token) = slot.as_ref() {
+            return Ok(token.clone());
+        }
+        let token = self.fetch(creds, region).await?;
+        *slot = Some(token.clone());
+        Ok(token)
+    }
+
+    async fn fetch(&self, creds: &ResolvedCredentials, region: &str) -> Result<Token, TokenError> {
+        let region_cfg = Region::new(region.to_string());
+        let mut conf = self.base.clone().into_builder().region(region_cfg.clone());
+        if let Some(keys) = &creds.keys {
+            conf = conf.credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(keys.clone()),
+            );
+        }
+        let mut conf = conf.build();
+
+        if let Some(role) = &creds.key.role_arn {
+            let sts = aws_sdk_sts::Client::new(&conf);
+            let out = sts
+                .assume_role()
+                .role_arn(role)
+                .role_session_name("kubectl-ecrcreds")
+                .set_external_id(creds.key.external_id.clone())
+                .send()
+                .await
+                .map_err(|e| self.classify(e, region, creds, Some(role)))?;
+            let c = out.credentials().ok_or_else(|| TokenError::AssumeRole {
+                role: role.clone(),
+                region: region.to_string(),
+                detail: "STS returned no credentials".into(),
+            })?;
+            let assumed = AwsCredentials::new(
+                c.access_key_id(),
+                c.secret_access_key(),
+                Some(c.session_token().to_string()),
+                None,
+                "AssumeRole",
+            );
+            conf = conf
+                .into_builder()
+                .credentials_provider(
+                    aws_credential_types::provider::SharedCredentialsProvider::new(assumed),
+                )
+                .build();
+        }
+
+        let ecr = aws_sdk_ecr::Client::new(&conf);
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        tracing::debug!(region, credentials = %creds.key, "calling ecr:GetAuthorizationToken");
+        let out = ecr
+            .get_authorization_token()
+            .send()
+            .await
+            .map_err(|e| self.classify(e, region, creds, None))?;
+        let data = out
+            .authorization_data()
+            .first()
+            .ok_or_else(|| TokenError::Other {
+                region: region.to_string(),
+                detail: "the response held no authorization data".into(),
+            })?;
+        let encoded = data.authorization_token().unwrap_or_default();
+        let password = decode_authorization_token(encoded).ok_or_else(|| TokenError::Other {
+            region: region.to_string(),
+            detail: "the authorization token was not base64 of AWS:<password>".into(),
+        })?;
+        let expires_at = data
+            .expires_at()
+            .and_then(|t| Timestamp::new(t.secs(), t.subsec_nanos() as i32).ok());
+        Ok(Token {
+            password,
+            expires_at,
+        })
+    }
+
+    /// Turns any SDK error into one sentence, using codes and statuses only.
+    fn classify<E, R>(
+        &self,
+        err: SdkError<E, R>,
+        region: &str,
+        creds: &ResolvedCredentials,
+        role: Option<&str>,
+    ) -> TokenError
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: fmt::Debug + HasStatus + 'static,
+    {
+        let region = region.to_string();
+        let creds_desc = creds.key.to_string();
+        let status = err.raw_response().map(|r| r.status_code());
+        let code = err.code().map(str::to_string);
+        let message = err.message().map(str::to_string);
+
+        // Missing credentials surface deep in the source chain.
+        if find_source::<CredentialsError>(&err).is_some_and(|c| {
+            matches!(
+                c,
+                CredentialsError::CredentialsNotLoaded(_) | CredentialsError::ProviderError(_)
+            )
+        }) && creds.keys.is_none()
+        {
+            let imds = if std::env::var("AWS_EC2_METADATA_DISABLED")
+                .is_ok_and(|v| v.eq_ignore_ascii_case("true"))
+            {
+                " the EC2 instance metadata service (disabled by AWS_EC2_METADATA_DISABLED)".into()
+            } else {
+                " the EC2 instance metadata service".into()
+            };
+            return TokenError::NoCredentials { imds };
+        }
+
+        let detail = match (&code, status) {
+            (Some(c), Some(s)) => format!("{c}, HTTP {s}"),
+            (Some(c), None) => c.clone(),
+            (None, Some(s)) => format!("HTTP {s}"),
+            (None, None) => String::new(),
+        };
+        const AUTH_CODES: &[&str] = &[
+            "UnrecognizedClientException",
+            "InvalidSignatureException",
+            "InvalidClientTokenId",
+            "SignatureDoesNotMatch",
+            "ExpiredTokenException",
+            "ExpiredToken",
+            "AccessDeniedException",
+            "AccessDenied",
+            "IncompleteSignature",
+            "MissingAuthenticationToken",
+        ];
+        let auth_failure = status == Some(403)
+            || status == Some(401)
+            || code.as_deref().is_some_and(|c| AUTH_CODES.contains(&c));
+
+        if let Some(role) = role
+            && (status.is_some() || code.is_some())
+        {
+            let detail = match (&message, auth_failure) {
+                (Some(m), _) => format!("{detail}: {m}"),
+                (None, true) => format!("{detail}: the base credentials were rejected"),
+                (None, false) => detail,
+            };
+            return TokenError::AssumeRole {
+                role: role.to_string(),
+                region,
+                detail,
+            };
+        }
+        if auth_failure {
+            return TokenError::Rejected {
+                region,
+                creds: creds_desc,
+                detail,
+            };
+        }
+        if code.as_deref().is_some_and(|c| c.contains("Throttl")) || status == Some(429) {
+            return TokenError::Throttled { region };
+        }
+        if matches!(
+            err,
+            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_)
+        ) {
+            let detail = match &err {
+                SdkError::TimeoutError(_) => "timed out".to_string(),
+                SdkError::DispatchFailure(d) if d.is_timeout() => "timed out".to_string(),
+                SdkError::DispatchFailure(d) if d.is_io() => "connection failed".to_string(),
+                _ => "request could not be sent".to_string(),
+            };
+            let endpoint = self
+                .base
+                .endpoint_url()
+                .map(|u| format!(" {u}"))
+                .unwrap_or_default();
+            return TokenError::Unreachable {
+                region,
+                detail,
+                endpoint,
+            };
+        }
+        let detail = match message {
+            Some(m) if !detail.is_empty() => format!("{detail}: {m}"),
+            Some(m) => m,
+            None if !detail.is_empty() => detail,
+            None => "unexpected response".into(),
+        };
+        TokenError::Other { region, detail }
+    }
+}
+
+/// Access to an HTTP status on the SDK's raw response type.
+pub trait HasStatus {
+    /// The HTTP status code.
+    fn status_code(&self) -> u16;
+}
+
+impl HasStatus for aws_smithy_runtime_api::http::Response {
+    fn status_code(&self) -> u16 {
+        self.status().as_u16()
+    }
+}
+
+fn find_source<'a, T: std::error::Error + 'static>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if let Some(t) = e.downcast_ref::<T>() {
+            return Some(t);
+        }
+        cur = e.source();
+    }
+    None
+}
+
+/// Decodes ECR's `base64("AWS:<password>")` into the password.
+pub fn decode_authorization_token(encoded: &str) -> Option<String> {
+    let raw = B64.decode(encoded.trim()).ok()?;
+    let text = String::from_utf8(raw).ok()?;
+    let (user, password) = text.split_once(':')?;
+    (user == "AWS" && !password.is_empty()).then(|| password.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_hosts_parse_with_their_region() {
+        let r = Registry::parse("111122223333.dkr.ecr.eu-west-1.amazonaws.com").unwrap();
+        assert_eq!(r.account, "111122223333");
+        assert_eq!(r.region, "eu-west-1");
+        let fips =
+            Registry::parse("111122223333.dkr.ecr-fips.us-gov-west-1.amazonaws.com").unwrap();
+        assert_eq!(fips.region, "us-gov-west-1");
+        let cn = Registry::parse("111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn").unwrap();
+        assert_eq!(cn.region, "cn-north-1");
+    }
+
+    #[test]
+    fn malformed_registry_hosts_are_refused_with_the_expected_shape() {
+        for bad in [
+            "docker.io",
+            "1111.dkr.ecr.us-east-1.amazonaws.com",
+            "111122223333.dkr.ecr.useast1.amazonaws.com",
+            "111122223333.dkr.ecr.us-east-1.example.com",
+            "111122223333.ecr.us-east-1.amazonaws.com",
+        ] {
+            let err = Registry::parse(bad).unwrap_err();
+            assert!(err.contains("expected <12-digit account>"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn authorization_tokens_decode_to_the_password_only() {
+        let enc = B64.encode("AWS:s3cr3t");
+        assert_eq!(decode_authorization_token(&enc).as_deref(), Some("s3cr3t"));
+        assert_eq!(decode_authorization_token(&B64.encode("bob:x")), None);
+        assert_eq!(decode_authorization_token("%%%"), None);
+    }
+
+    #[test]
+    fn token_debug_never_shows_the_password() {
+        let t = Token {
+            password: "hunter2".into(),
+            expires_at: None,
+        };
+        assert!(!format!("{t:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,13 @@
+//! kubectl-ecrcreds: keeps Kubernetes image pull Secrets filled with fresh AWS
+//! ECR tokens. The plugin's `refresh` and the controller drive the same
+//! [`reconcile`] module.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod crd;
+pub mod ecr;
+pub mod error;
+pub mod output;
+pub mod reconcile;
+
+pub use error::{Error, Result};

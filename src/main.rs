@@ -1,0 +1,58 @@
+//! `kubectl-ecrcreds`: parses the command line, sets up logging on stderr,
+//! dispatches, and turns the outcome into an exit code.
+
+use clap::Parser;
+use kubectl_ecrcreds::cli::{self, Cli, exit};
+use tracing_subscriber::EnvFilter;
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            // Help and version go to stdout; a closed pipe there is fine.
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    init_tracing(cli.global.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            std::process::exit(exit::FAILED);
+        }
+    };
+    let code = match runtime.block_on(cli::run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit::FAILED
+        }
+    };
+    std::process::exit(code);
+}
+
+/// Logs go to stderr; `RUST_LOG` overrides `-v`. The AWS SDK and kube client
+/// are kept at warn unless asked, so requests never show up by default.
+fn init_tracing(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info,aws=warn,kube=warn,hyper=warn,rustls=warn",
+        2 => "debug,aws=info,kube=info,hyper=info,rustls=info,tower=info,h2=info",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}

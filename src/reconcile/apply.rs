@@ -1,0 +1,258 @@
+//! Every Kubernetes API call the reconcile makes, in one place: reading the
+//! cluster, server-side applying Secrets, adding or removing our entry in
+//! ServiceAccounts, and writing status and Events.
+
+use std::collections::HashMap;
+
+use k8s_openapi::api::core::v1::{Namespace, Secret, ServiceAccount};
+use kube::api::{ListParams, ObjectList, Patch, PatchParams};
+use kube::runtime::events::{Event, EventType, Recorder};
+use kube::{Api, Client, Resource, ResourceExt};
+use serde::de::DeserializeOwned;
+
+use super::desired::{self, NamespaceInfo};
+use crate::crd::{ECRPullSecret, ECRPullSecretStatus, FIELD_MANAGER, SecretRef};
+use crate::error::{Error, Result};
+
+/// Page size for list calls: large enough to be few, small enough to stream.
+const PAGE: u32 = 500;
+
+/// Lists every page of `api` matching `lp`.
+async fn list_all<K>(api: &Api<K>, lp: &ListParams, what: &str) -> Result<Vec<K>>
+where
+    K: Clone + DeserializeOwned + std::fmt::Debug,
+{
+    let mut out = Vec::new();
+    let mut lp = lp.clone().limit(PAGE);
+    loop {
+        let page: ObjectList<K> = api
+            .list(&lp)
+            .await
+            .map_err(|e| Error::kube(format!("list {what}"), e))?;
+        out.extend(page.items);
+        match page.metadata.continue_ {
+            Some(c) if !c.is_empty() => lp = lp.continue_token(&c),
+            _ => return Ok(out),
+        }
+    }
+}
+
+/// All namespaces, names and labels only.
+pub async fn namespaces(client: &Client) -> Result<Vec<NamespaceInfo>> {
+    let api: Api<Namespace> = Api::all(client.clone());
+    let mut out = Vec::new();
+    let mut lp = ListParams::default().limit(PAGE);
+    loop {
+        let page = api
+            .list_metadata(&lp)
+            .await
+            .map_err(|e| Error::kube("list namespaces", e))?;
+        out.extend(page.items.into_iter().map(|n| NamespaceInfo {
+            terminating: n.metadata.deletion_timestamp.is_some(),
+            labels: n.metadata.labels.clone().unwrap_or_default(),
+            name: n.name_any(),
+        }));
+        match page.metadata.continue_ {
+            Some(c) if !c.is_empty() => lp = lp.continue_token(&c),
+            _ => return Ok(out),
+        }
+    }
+}
+
+/// Reads AWS keys from a Secret. Errors name the Secret and the missing key,
+/// never a value.
+pub async fn credentials_from_secret(
+    client: &Client,
+    r: &SecretRef,
+) -> Result<(aws_credential_types::Credentials, String)> {
+    let api: Api<Secret> = Api::namespaced(client.clone(), &r.namespace);
+    let what = format!("Secret {}/{}", r.namespace, r.name);
+    let secret = api
+        .get_opt(&r.name)
+        .await
+        .map_err(|e| Error::kube(format!("read credentials {what}"), e))?
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "credentials {what} not found; create it with keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+            ))
+        })?;
+    let data = secret.data.clone().unwrap_or_default();
+    let get = |key: &str| -> Option<String> {
+        data.get(key)
+            .and_then(|v| String::from_utf8(v.0.clone()).ok())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let missing = |key: &str| {
+        Error::Invalid(format!(
+            "credentials {what} has no {key} key; add it (keys: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, optional AWS_SESSION_TOKEN)"
+        ))
+    };
+    let id = get("AWS_ACCESS_KEY_ID").ok_or_else(|| missing("AWS_ACCESS_KEY_ID"))?;
+    let key = get("AWS_SECRET_ACCESS_KEY").ok_or_else(|| missing("AWS_SECRET_ACCESS_KEY"))?;
+    let session = get("AWS_SESSION_TOKEN");
+    let version = format!(
+        "{}/{}@{}",
+        r.namespace,
+        r.name,
+        secret.resource_version().unwrap_or_default()
+    );
+    Ok((
+        aws_credential_types::Credentials::new(id, key, session, None, "SecretRef"),
+        version,
+    ))
+}
+
+/// Secrets called `name`, in every namespace, keyed by namespace: one list call
+/// instead of one read per namespace.
+pub async fn secrets_named(client: &Client, name: &str) -> Result<HashMap<String, Secret>> {
+    let api: Api<Secret> = Api::all(client.clone());
+    let lp = ListParams::default().fields(&format!("metadata.name={name}"));
+    let items = list_all(&api, &lp, &format!("Secrets named {name}")).await?;
+    Ok(items
+        .into_iter()
+        .map(|s| (s.namespace().unwrap_or_default(), s))
+        .collect())
+}
+
+/// ServiceAccounts keyed by (namespace, name). With one wanted name, the list is
+/// narrowed by field selector; with several or `*`, all are listed.
+pub async fn service_accounts(
+    client: &Client,
+    wanted: &[String],
+) -> Result<HashMap<(String, String), ServiceAccount>> {
+    let api: Api<ServiceAccount> = Api::all(client.clone());
+    let lp = match wanted {
+        [one] if one != "*" => ListParams::default().fields(&format!("metadata.name={one}")),
+        _ => ListParams::default(),
+    };
+    let items = list_all(&api, &lp, "ServiceAccounts").await?;
+    Ok(items
+        .into_iter()
+        .map(|sa| ((sa.namespace().unwrap_or_default(), sa.name_any()), sa))
+        .collect())
+}
+
+/// Server-side applies our Secret. `force` takes over fields another manager
+/// set (adopting the original operator's Secrets); callers refuse foreign
+/// Secret types before getting here.
+pub async fn apply_secret(client: &Client, secret: &Secret) -> Result<()> {
+    let ns = secret.namespace().unwrap_or_default();
+    let name = secret.name_any();
+    let api: Api<Secret> = Api::namespaced(client.clone(), &ns);
+    api.patch(
+        &name,
+        &PatchParams::apply(FIELD_MANAGER).force(),
+        &Patch::Apply(secret),
+    )
+    .await
+    .map_err(|e| Error::kube(format!("apply Secret {ns}/{name}"), e))?;
+    Ok(())
+}
+
+/// How many times a ServiceAccount write is retried when someone else changed
+/// it between our read and our write.
+const SA_CONFLICT_RETRIES: usize = 8;
+
+/// Adds (`add = true`) or removes our entry in a ServiceAccount's
+/// `imagePullSecrets`. That list is `atomic` for server-side apply, so applying
+/// it would replace everyone's entries; instead the whole list is written with
+/// the resourceVersion it was read at, and a conflict means re-read and retry.
+/// Returns whether a write happened.
+pub async fn edit_pull_secret(
+    client: &Client,
+    mut sa: ServiceAccount,
+    secret_name: &str,
+    add: bool,
+) -> Result<bool> {
+    let ns = sa.namespace().unwrap_or_default();
+    let name = sa.name_any();
+    let api: Api<ServiceAccount> = Api::namespaced(client.clone(), &ns);
+    let op = format!("patch ServiceAccount {ns}/{name}");
+    for _ in 0..SA_CONFLICT_RETRIES {
+        let current = sa.image_pull_secrets.as_deref();
+        let next = if add {
+            desired::with_pull_secret(current, secret_name)
+        } else {
+            desired::without_pull_secret(current, secret_name)
+        };
+        let Some(list) = next else {
+            return Ok(false);
+        };
+        let patch = serde_json::json!({
+            "metadata": {"resourceVersion": sa.resource_version()},
+            "imagePullSecrets": list,
+        });
+        match api
+            .patch(
+                &name,
+                &PatchParams {
+                    field_manager: Some(FIELD_MANAGER.into()),
+                    ..Default::default()
+                },
+                &Patch::Merge(&patch),
+            )
+            .await
+        {
+            Ok(_) => return Ok(true),
+            Err(kube::Error::Api(s)) if s.code == 409 => {
+                sa = api
+                    .get(&name)
+                    .await
+                    .map_err(|e| Error::kube(op.clone(), e))?;
+            }
+            Err(e) => return Err(Error::kube(op, e)),
+        }
+    }
+    Err(Error::Invalid(format!(
+        "failed to {op}: it kept changing under us ({SA_CONFLICT_RETRIES} conflicts in a row); it will be retried"
+    )))
+}
+
+/// Server-side applies the status subresource.
+pub async fn write_status(
+    client: &Client,
+    obj: &ECRPullSecret,
+    status: &ECRPullSecretStatus,
+) -> Result<()> {
+    let api: Api<ECRPullSecret> = Api::all(client.clone());
+    let name = obj.name_any();
+    let body = serde_json::json!({
+        "apiVersion": ECRPullSecret::api_version(&()),
+        "kind": ECRPullSecret::kind(&()),
+        "status": status,
+    });
+    api.patch_status(
+        &name,
+        &PatchParams::apply(FIELD_MANAGER).force(),
+        &Patch::Apply(&body),
+    )
+    .await
+    .map_err(|e| Error::kube(format!("update status of ECRPullSecret {name}"), e))?;
+    Ok(())
+}
+
+/// Publishes an Event about the resource. Failing to record an Event is logged,
+/// not fatal: it must not undo a refresh that worked.
+pub async fn publish_event(
+    recorder: &Recorder,
+    obj: &ECRPullSecret,
+    warning: bool,
+    reason: &str,
+    note: String,
+) {
+    let ev = Event {
+        type_: if warning {
+            EventType::Warning
+        } else {
+            EventType::Normal
+        },
+        reason: reason.into(),
+        note: Some(note),
+        action: "Refresh".into(),
+        secondary: None,
+    };
+    if let Err(e) = recorder.publish(&ev, &obj.object_ref(&())).await {
+        tracing::warn!(resource = %obj.name_any(), error = %crate::error::root_cause(&e), "could not record event");
+    }
+}

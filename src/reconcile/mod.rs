@@ -1,0 +1,481 @@
+//! The reconcile: the one pass both drivers run. `kubectl ecrcreds refresh`
+//! calls [`reconcile`] once per resource; the controller calls it on every
+//! trigger. It reads as a pipeline:
+//! validate → resolve credentials → select namespaces → fetch tokens (one per
+//! region) → build Secrets → apply what changed → add our ServiceAccount entry
+//! → write status and an Event → compute the next refresh.
+//!
+//! Invariant: nothing is written to a namespace until every token is in hand,
+//! so a failed token fetch never blanks or downgrades a working Secret.
+
+pub mod apply;
+pub mod desired;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use futures::{StreamExt, TryStreamExt, stream};
+use jiff::Timestamp;
+use k8s_openapi::api::core::v1::ServiceAccount;
+use kube::runtime::events::Recorder;
+use kube::{Client, ResourceExt};
+use serde::Serialize;
+
+use crate::crd::{ECRPullSecret, NamespaceFailure, SecretRef};
+use crate::ecr::{CredentialsKey, CredentialsSource, Registry, ResolvedCredentials, TokenSource};
+use crate::error::{Error, Result};
+use desired::{NextRefresh, SecretAction, StatusInput};
+
+/// Defaults from the runner's flags or environment (the original operator's
+/// `REGISTRY`, `AWS_REGION`, `AWS_CREDENTIALS_SECRET_*`).
+#[derive(Clone, Debug, Default)]
+pub struct Defaults {
+    /// Registry used when a resource lists none.
+    pub registry: Option<Registry>,
+    /// Credentials Secret used when a resource names none.
+    pub credentials: Option<SecretRef>,
+}
+
+/// Everything a pass needs.
+pub struct Context {
+    /// The Kubernetes client.
+    pub client: Client,
+    /// Where tokens come from.
+    pub tokens: TokenSource,
+    /// Runner defaults.
+    pub defaults: Defaults,
+    /// How many namespaces are written at once.
+    pub concurrency: usize,
+    /// Event recorder.
+    pub recorder: Recorder,
+}
+
+/// What happened to the Secret in one namespace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecretResult {
+    /// Written for the first time.
+    Created,
+    /// Rewritten with new content.
+    Updated,
+    /// Already current; nothing written.
+    Unchanged,
+    /// Could not be brought up to date.
+    Failed,
+}
+
+impl std::fmt::Display for SecretResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SecretResult::Created => "created",
+            SecretResult::Updated => "updated",
+            SecretResult::Unchanged => "unchanged",
+            SecretResult::Failed => "failed",
+        })
+    }
+}
+
+/// The outcome in one namespace.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NamespaceReport {
+    /// The namespace.
+    pub namespace: String,
+    /// The Secret's fate.
+    pub secret: SecretResult,
+    /// ServiceAccounts that carry our entry after the pass.
+    pub service_accounts: Vec<String>,
+    /// ServiceAccounts written in this pass.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub patched: Vec<String>,
+    /// Why it failed, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The outcome of one pass over one resource.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// The resource.
+    pub resource: String,
+    /// The Secret name it writes.
+    pub secret_name: String,
+    /// Per-namespace outcomes, sorted by namespace.
+    pub namespaces: Vec<NamespaceReport>,
+    /// A failure that stopped the pass before any namespace was touched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Machine-readable reason for `error`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// True when the resource is suspended and nothing was done.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub suspended: bool,
+    /// Earliest token expiry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<Timestamp>,
+    /// When the next pass is due.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_refresh: Option<Timestamp>,
+    /// The token expiry was already past when fetched.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub expiry_in_past: bool,
+    /// Objects written (Secrets and ServiceAccounts).
+    pub writes: usize,
+}
+
+impl Report {
+    /// Whether every namespace is up to date.
+    pub fn succeeded(&self) -> bool {
+        self.error.is_none() && self.namespaces.iter().all(|n| n.error.is_none())
+    }
+
+    fn stopped(obj: &ECRPullSecret, reason: &'static str, error: String) -> Self {
+        Report {
+            resource: obj.name_any(),
+            secret_name: obj.spec.secret_name.clone(),
+            namespaces: Vec::new(),
+            error: Some(error),
+            reason: Some(reason.into()),
+            suspended: false,
+            expires_at: None,
+            next_refresh: None,
+            expiry_in_past: false,
+            writes: 0,
+        }
+    }
+}
+
+/// Runs one pass over `obj`. `jitter` is added to the next refresh time (the
+/// controller spreads resources; a one-shot refresh passes zero).
+///
+/// Returns `Err` only when the pass could not even report (the API server is
+/// unreachable or forbids reading); every other failure is in the [`Report`]
+/// and in the resource's status.
+pub async fn reconcile(ctx: &Context, obj: &ECRPullSecret, jitter: Duration) -> Result<Report> {
+    let name = obj.name_any();
+    if obj.spec.suspended() {
+        let mut r = Report::stopped(obj, "Suspended", String::new());
+        r.error = None;
+        r.reason = None;
+        r.suspended = true;
+        return Ok(r);
+    }
+
+    // Validate: the schema should have caught these, but resources written
+    // before a schema change (or with validation off) still reach us.
+    let interval = match obj.spec.refresh_interval() {
+        Ok(i) => i,
+        Err(e) => return stop(ctx, obj, "InvalidSpec", e).await,
+    };
+    let registries = match desired::resolve_registries(&obj.spec, ctx.defaults.registry.as_ref()) {
+        Ok(r) => r,
+        Err(e) => return stop(ctx, obj, "InvalidSpec", e).await,
+    };
+
+    // Credentials.
+    let creds = match resolve_credentials(ctx, obj).await {
+        Ok(c) => c,
+        Err(Error::Invalid(e)) => return stop(ctx, obj, "CredentialsUnavailable", e).await,
+        Err(e @ Error::Kube { .. }) => {
+            return stop(ctx, obj, "CredentialsUnavailable", e.to_string()).await;
+        }
+        Err(e) => return Err(e),
+    };
+
+    // Namespaces.
+    let cluster = apply::namespaces(&ctx.client).await?;
+    let targets = match desired::select_namespaces(&obj.spec, &cluster) {
+        Ok(t) => t,
+        Err(e) => return stop(ctx, obj, "InvalidSpec", e).await,
+    };
+
+    // Tokens: one call per region, all before any write.
+    let regions = desired::regions(&registries);
+    let fetched: Vec<_> = stream::iter(regions.iter().cloned())
+        .map(|region| {
+            let creds = &creds;
+            async move {
+                let t = ctx.tokens.token(creds, &region).await;
+                (region, t)
+            }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    let mut tokens = BTreeMap::new();
+    for (region, t) in fetched {
+        match t {
+            Ok(t) => {
+                tokens.insert(region, t);
+            }
+            Err(e) => {
+                let reason = e.reason();
+                return stop(ctx, obj, reason, e.to_string()).await;
+            }
+        }
+    }
+    let expires_at = desired::earliest_expiry(&tokens);
+    let payload = desired::docker_config_json(&registries, &tokens);
+    drop(tokens);
+
+    // Write what changed, namespace by namespace, a bounded number at a time.
+    let secret_name = obj.spec.secret_name.clone();
+    let existing = if targets.ready.is_empty() {
+        Default::default()
+    } else {
+        apply::secrets_named(&ctx.client, &secret_name).await?
+    };
+    let wanted_sas = obj.spec.service_accounts();
+    let sas = if wanted_sas.is_empty() || targets.ready.is_empty() {
+        Default::default()
+    } else {
+        apply::service_accounts(&ctx.client, &wanted_sas).await?
+    };
+    let mut sas_by_ns: BTreeMap<String, Vec<ServiceAccount>> = BTreeMap::new();
+    for ((ns, _), sa) in sas {
+        sas_by_ns.entry(ns).or_default().push(sa);
+    }
+
+    let work = targets.ready.iter().map(|ns| {
+        let desired = desired::desired_secret(&name, &secret_name, ns, &payload, expires_at);
+        let action = desired::secret_action(existing.get(ns), &desired);
+        let ns_sas = sas_by_ns.remove(ns).unwrap_or_default();
+        (ns.clone(), desired, action, ns_sas)
+    });
+    let wanted_sas = &wanted_sas;
+    let secret_name_ref = &secret_name;
+    let mut reports: Vec<NamespaceReport> = stream::iter(work)
+        .map(|(ns, desired, action, ns_sas)| async move {
+            Ok::<_, Error>(
+                namespace_pass(
+                    ctx,
+                    ns,
+                    &desired,
+                    action,
+                    ns_sas,
+                    wanted_sas,
+                    secret_name_ref,
+                )
+                .await,
+            )
+        })
+        .buffer_unordered(ctx.concurrency.max(1))
+        .try_collect()
+        .await?;
+    for f in &targets.unavailable {
+        reports.push(NamespaceReport {
+            namespace: f.namespace.clone(),
+            secret: SecretResult::Failed,
+            service_accounts: Vec::new(),
+            patched: Vec::new(),
+            error: Some(f.reason.clone()),
+        });
+    }
+    reports.sort_by(|a, b| a.namespace.cmp(&b.namespace));
+
+    let writes = reports
+        .iter()
+        .map(|r| {
+            usize::from(matches!(
+                r.secret,
+                SecretResult::Created | SecretResult::Updated
+            )) + r.patched.len()
+        })
+        .sum();
+    let failed: Vec<NamespaceFailure> = reports
+        .iter()
+        .filter_map(|r| {
+            r.error.as_ref().map(|e| NamespaceFailure {
+                namespace: r.namespace.clone(),
+                reason: e.clone(),
+            })
+        })
+        .collect();
+    let now = Timestamp::now();
+    let next = desired::next_refresh(now, interval, expires_at, jitter);
+    if next.expiry_in_past {
+        tracing::warn!(
+            resource = %name,
+            expires_at = ?expires_at,
+            "the token's reported expiry is already past (clock skew?); scheduling by refreshInterval"
+        );
+    }
+    let ready = reports.len() - failed.len();
+    let desired_count = targets.desired();
+    let status = desired::build_status(StatusInput {
+        generation: obj.metadata.generation,
+        previous: obj.status.as_ref(),
+        now,
+        desired: desired_count,
+        ready,
+        failed: failed.clone(),
+        fatal: None,
+        expires_at,
+        next: Some(next),
+    });
+    apply::write_status(&ctx.client, obj, &status).await?;
+    if failed.is_empty() {
+        if writes > 0 {
+            apply::publish_event(
+                &ctx.recorder,
+                obj,
+                false,
+                "Refreshed",
+                format!("wrote {writes} objects; {ready}/{desired_count} namespaces ready"),
+            )
+            .await;
+        }
+    } else {
+        apply::publish_event(
+            &ctx.recorder,
+            obj,
+            true,
+            "PartialFailure",
+            status.conditions[0].message.clone(),
+        )
+        .await;
+    }
+    Ok(report_done(obj, reports, expires_at, next, writes))
+}
+
+fn report_done(
+    obj: &ECRPullSecret,
+    namespaces: Vec<NamespaceReport>,
+    expires_at: Option<Timestamp>,
+    next: NextRefresh,
+    writes: usize,
+) -> Report {
+    Report {
+        resource: obj.name_any(),
+        secret_name: obj.spec.secret_name.clone(),
+        namespaces,
+        error: None,
+        reason: None,
+        suspended: false,
+        expires_at,
+        next_refresh: Some(next.at),
+        expiry_in_past: next.expiry_in_past,
+        writes,
+    }
+}
+
+/// The Secret and ServiceAccount work in one namespace; failures stay here.
+async fn namespace_pass(
+    ctx: &Context,
+    ns: String,
+    desired: &k8s_openapi::api::core::v1::Secret,
+    action: SecretAction,
+    ns_sas: Vec<ServiceAccount>,
+    wanted: &[String],
+    secret_name: &str,
+) -> NamespaceReport {
+    let mut report = NamespaceReport {
+        namespace: ns.clone(),
+        secret: SecretResult::Failed,
+        service_accounts: Vec::new(),
+        patched: Vec::new(),
+        error: None,
+    };
+    let secret_result = match action {
+        SecretAction::Conflict => {
+            report.error = Some(format!(
+                "Secret {ns}/{secret_name} exists with another type and is not managed by kubectl-ecrcreds; delete or rename it"
+            ));
+            return report;
+        }
+        SecretAction::Unchanged => SecretResult::Unchanged,
+        SecretAction::Create | SecretAction::Update => {
+            if let Err(e) = apply::apply_secret(&ctx.client, desired).await {
+                report.error = Some(e.to_string());
+                return report;
+            }
+            if action == SecretAction::Create {
+                SecretResult::Created
+            } else {
+                SecretResult::Updated
+            }
+        }
+    };
+    report.secret = secret_result;
+
+    // ServiceAccounts: the named ones (each must exist), or all with "*".
+    let all = wanted.iter().any(|w| w == "*");
+    let mut by_name: BTreeMap<String, ServiceAccount> =
+        ns_sas.into_iter().map(|sa| (sa.name_any(), sa)).collect();
+    let names: Vec<String> = if all {
+        by_name.keys().cloned().collect()
+    } else {
+        wanted.to_vec()
+    };
+    let mut errors = Vec::new();
+    for sa_name in names {
+        let Some(sa) = by_name.remove(&sa_name) else {
+            errors.push(format!("serviceaccount {sa_name} not found"));
+            continue;
+        };
+        match apply::edit_pull_secret(&ctx.client, sa, secret_name, true).await {
+            Ok(wrote) => {
+                if wrote {
+                    report.patched.push(sa_name.clone());
+                }
+                report.service_accounts.push(sa_name);
+            }
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if !errors.is_empty() {
+        report.error = Some(errors.join("; "));
+    }
+    report
+}
+
+/// Resolves the resource's credentials: its `secretRef`, else the runner's
+/// default Secret, else the default chain; plus the role, if any.
+async fn resolve_credentials(ctx: &Context, obj: &ECRPullSecret) -> Result<ResolvedCredentials> {
+    let spec_creds = obj.spec.credentials.as_ref();
+    let secret_ref = spec_creds
+        .and_then(|c| c.secret_ref.clone())
+        .or_else(|| ctx.defaults.credentials.clone());
+    let (source, keys) = match secret_ref {
+        Some(r) => {
+            let (keys, version) = apply::credentials_from_secret(&ctx.client, &r).await?;
+            (CredentialsSource::Secret(version), Some(keys))
+        }
+        None => (CredentialsSource::DefaultChain, None),
+    };
+    Ok(ResolvedCredentials {
+        key: CredentialsKey {
+            source,
+            role_arn: spec_creds.and_then(|c| c.role_arn.clone()),
+            external_id: spec_creds.and_then(|c| c.external_id.clone()),
+        },
+        keys,
+    })
+}
+
+/// Ends a pass that cannot write any namespace: status says why, a Warning
+/// Event is recorded, existing Secrets are left exactly as they are.
+async fn stop(
+    ctx: &Context,
+    obj: &ECRPullSecret,
+    reason: &'static str,
+    message: String,
+) -> Result<Report> {
+    tracing::warn!(resource = %obj.name_any(), reason, "{message}");
+    let status = desired::build_status(StatusInput {
+        generation: obj.metadata.generation,
+        previous: obj.status.as_ref(),
+        now: Timestamp::now(),
+        desired: 0,
+        ready: 0,
+        failed: Vec::new(),
+        fatal: Some((reason, message.clone())),
+        expires_at: None,
+        next: None,
+    });
+    apply::write_status(&ctx.client, obj, &status).await?;
+    apply::publish_event(&ctx.recorder, obj, true, reason, message.clone()).await;
+    Ok(Report::stopped(obj, reason, message))
+}

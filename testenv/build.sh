@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds what the tests need, once, into the cache ($ECRCREDS_CACHE):
+#  - etcd, kube-apiserver, kube-controller-manager and kubectl, from their Go
+#    modules at the versions pinned in testenv/controlplane/go.mod;
+#  - a Python venv with moto in server mode, pinned by testenv/requirements.txt.
+# A second run finds both and returns in well under a second.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+build_controlplane() {
+  local bin; bin="$(controlplane_bin)"
+  if [[ -x "$bin/kube-apiserver" && -x "$bin/etcd" && -x "$bin/kube-controller-manager" && -x "$bin/kubectl" ]]; then
+    log "control plane cached in $bin"
+    return
+  fi
+  command -v go >/dev/null || die "Go is needed to build the test control plane; install Go 1.26 or later"
+  log "building etcd, kube-apiserver, kube-controller-manager and kubectl (first run only; several minutes on 2 cores)"
+  local tmp="$bin.tmp.$$"
+  mkdir -p "$tmp"
+  (cd "$TESTENV_DIR/controlplane" && go build -trimpath -ldflags "-s -w" -o "$tmp/" \
+      ./cmd/etcd \
+      k8s.io/kubernetes/cmd/kube-apiserver \
+      k8s.io/kubernetes/cmd/kube-controller-manager \
+      k8s.io/kubernetes/cmd/kubectl)
+  rm -rf "$bin"
+  mv "$tmp" "$bin"
+  log "control plane built in $bin"
+}
+
+build_venv() {
+  local venv; venv="$(moto_venv)"
+  if [[ -x "$venv/bin/python" && -f "$venv/.complete" ]]; then
+    log "moto venv cached in $venv"
+    return
+  fi
+  log "installing moto into $venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$TESTENV_DIR/requirements.txt"
+  touch "$venv/.complete"
+}
+
+build_controlplane
+build_venv

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Starts the test environment on loopback and writes STATE_DIR/env.sh:
+#   etcd, kube-apiserver (RBAC on, token auth for an admin user),
+#   kube-controller-manager (service accounts, namespace deletion, garbage
+#   collection) and moto (ECR and STS) with a request log.
+# Usage: testenv/up.sh STATE_DIR     (stop it with testenv/down.sh STATE_DIR)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+STATE="${1:?usage: testenv/up.sh STATE_DIR}"
+mkdir -p "$STATE"
+STATE="$(cd "$STATE" && pwd)"
+BIN="$(controlplane_bin)"
+VENV="$(moto_venv)"
+[[ -x "$BIN/kube-apiserver" && -x "$VENV/bin/python" ]] || die "run testenv/build.sh first"
+: > "$STATE/pids"
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+start() { # name, command...
+  local name="$1"; shift
+  "$@" >"$STATE/$name.log" 2>&1 &
+  echo "$! $name" >> "$STATE/pids"
+}
+wait_for() { # what, seconds, command...
+  local what="$1" secs="$2"; shift 2
+  local deadline=$((SECONDS + secs))
+  until "$@" >/dev/null 2>&1; do
+    if (( SECONDS > deadline )); then
+      log "$what did not come up within ${secs}s; last log lines:"
+      tail -n 20 "$STATE"/*.log >&2 || true
+      "$TESTENV_DIR/down.sh" "$STATE" || true
+      exit 1
+    fi
+    sleep 0.2
+  done
+}
+
+ETCD_PORT=$(free_port); ETCD_PEER_PORT=$(free_port); API_PORT=$(free_port); MOTO_PORT=$(free_port)
+
+# Certificates: a CA, the API server's serving cert for 127.0.0.1, and the
+# service-account signing key pair.
+PKI="$STATE/pki"; mkdir -p "$PKI"
+openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=ecrcreds-test-ca" \
+  -keyout "$PKI/ca.key" -out "$PKI/ca.crt" \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" \
+  -keyout "$PKI/apiserver.key" -out "$PKI/apiserver.csr" 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' > "$PKI/apiserver.ext"
+openssl x509 -req -in "$PKI/apiserver.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial \
+  -days 30 -extfile "$PKI/apiserver.ext" -out "$PKI/apiserver.crt" 2>/dev/null
+openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
+openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
+
+# Static tokens: an admin in system:masters. Tests make less privileged users
+# through impersonation or ServiceAccount tokens.
+ADMIN_TOKEN="$(openssl rand -hex 24)"
+echo "$ADMIN_TOKEN,admin,admin-uid,\"system:masters\"" > "$PKI/tokens.csv"
+
+start etcd "$BIN/etcd" \
+  --data-dir "$STATE/etcd" \
+  --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+  --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+  --initial-cluster "default=http://127.0.0.1:$ETCD_PEER_PORT" \
+  --unsafe-no-fsync --quota-backend-bytes 4294967296 --log-level warn
+wait_for etcd 30 curl -sf "http://127.0.0.1:$ETCD_PORT/health"
+
+start kube-apiserver "$BIN/kube-apiserver" \
+  --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+  --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
+  --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
+  --client-ca-file "$PKI/ca.crt" \
+  --token-auth-file "$PKI/tokens.csv" \
+  --authorization-mode RBAC \
+  --service-account-issuer https://kubernetes.default.svc \
+  --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
+  --service-cluster-ip-range 10.96.0.0/16 \
+  --cert-dir "$STATE/apiserver-certs" \
+  --endpoint-reconciler-type none \
+  --v 1
+
+write_kubeconfig() { # path
+  cat > "$1" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+- name: testenv
+  cluster:
+    server: https://127.0.0.1:$API_PORT
+    certificate-authority: $PKI/ca.crt
+users:
+- name: admin
+  user:
+    token: $ADMIN_TOKEN
+contexts:
+- name: testenv
+  context: {cluster: testenv, user: admin}
+current-context: testenv
+KC
+}
+write_kubeconfig "$STATE/kubeconfig"
+KCTL=("$BIN/kubectl" --kubeconfig "$STATE/kubeconfig")
+wait_for kube-apiserver 90 "${KCTL[@]}" get --raw /readyz
+
+start kube-controller-manager "$BIN/kube-controller-manager" \
+  --kubeconfig "$STATE/kubeconfig" \
+  --controllers serviceaccount-controller,namespace-controller,garbage-collector-controller \
+  --bind-address 127.0.0.1 --secure-port 0 \
+  --leader-elect=false \
+  --v 1
+wait_for "default ServiceAccount" 60 "${KCTL[@]}" -n default get serviceaccount default
+
+start moto "$VENV/bin/python" "$TESTENV_DIR/moto_server.py" --host 127.0.0.1 --port "$MOTO_PORT"
+wait_for moto 30 curl -sf "http://127.0.0.1:$MOTO_PORT/_ecrcreds/calls"
+
+cat > "$STATE/env.sh" <<ENV
+# Source this to talk to the test environment in $STATE.
+export KUBECONFIG="$STATE/kubeconfig"
+export PATH="$BIN:\$PATH"
+export AWS_ENDPOINT_URL="http://127.0.0.1:$MOTO_PORT"
+export AWS_EC2_METADATA_DISABLED=true
+export AWS_ACCESS_KEY_ID=AKIATESTENVDEFAULT00
+export AWS_SECRET_ACCESS_KEY=testenv-secret-key
+export AWS_REGION=us-east-1
+unset AWS_PROFILE AWS_SESSION_TOKEN
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+export ECRCREDS_TESTENV="$STATE"
+export ECRCREDS_TEST_MOTO_PYTHON="$VENV/bin/python"
+export ECRCREDS_TEST_MOTO_SCRIPT="$TESTENV_DIR/moto_server.py"
+export ECRCREDS_TEST_ETCD_URL="http://127.0.0.1:$ETCD_PORT"
+ENV
+log "up: API server https://127.0.0.1:$API_PORT, moto http://127.0.0.1:$MOTO_PORT; source $STATE/env.sh"

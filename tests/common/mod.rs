@@ -1,0 +1,317 @@
+//! Test harness: the real API server and moto started by `testenv/up.sh`
+//! (`testenv/test.sh` does that), and the real binary driven as a user would.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::core::v1::{Namespace, Secret, ServiceAccount};
+use kube::api::{ObjectMeta, PostParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Api, Client};
+use kubectl_ecrcreds::crd::{ECRPullSecret, ECRPullSecretSpec};
+
+/// The password moto hands out for its default account.
+pub const MOTO_TOKEN: &str = "123456789012-auth-token";
+/// Secret access keys used in tests; none may ever appear in output.
+pub const SECRET_KEYS: &[&str] = &[
+    "testenv-secret-key",
+    "ref-secret-key-do-not-print",
+    "bad-secret-key",
+];
+
+fn var(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run the tests with testenv/test.sh, which starts the API server and moto")
+    })
+}
+
+/// Path of the test environment's kubeconfig.
+pub fn kubeconfig() -> PathBuf {
+    PathBuf::from(var("KUBECONFIG"))
+}
+
+/// The shared moto's URL.
+pub fn moto_url() -> String {
+    var("AWS_ENDPOINT_URL")
+}
+
+/// A client for the test API server, as cluster admin.
+pub async fn client() -> Client {
+    let kc = Kubeconfig::read_from(kubeconfig()).expect("test kubeconfig");
+    let config = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
+        .await
+        .expect("test kubeconfig is usable");
+    Client::try_from(config).expect("client")
+}
+
+/// A name no other test uses.
+pub fn unique(prefix: &str) -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id() % 100000,
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A per-test access key id, so moto's request log can be filtered per test.
+pub fn access_key(test: &str) -> String {
+    let mut s: String = test
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    s.truncate(10);
+    format!("AKIA{s}{}", unique("").replace('-', ""))
+}
+
+/// The binary, with the test environment's settings and the given access key.
+pub fn bin(access_key_id: &str) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kubectl-ecrcreds"));
+    c.env("AWS_ACCESS_KEY_ID", access_key_id)
+        .env("AWS_SECRET_ACCESS_KEY", "testenv-secret-key")
+        .env_remove("REGISTRY")
+        .env_remove("AWS_CREDENTIALS_SECRET_NAME")
+        .env_remove("AWS_CREDENTIALS_SECRET_NAMESPACE")
+        .env("RUST_BACKTRACE", "1")
+        .stdin(Stdio::null());
+    c
+}
+
+/// What a finished run printed.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the binary and checks what every run must satisfy: no panic, no
+/// backtrace, no token or key in any output.
+pub fn run(cmd: &mut Command) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("binary runs");
+    let r = Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    };
+    assert_no_secrets(&r.stdout);
+    assert_no_secrets(&r.stderr);
+    for bad in ["panicked", "stack backtrace", "RUST_BACKTRACE"] {
+        assert!(!r.stderr.contains(bad), "binary panicked:\n{}", r.stderr);
+    }
+    r
+}
+
+/// Fails if `text` holds a token or a secret key used in tests.
+pub fn assert_no_secrets(text: &str) {
+    assert!(
+        !text.contains("-auth-token"),
+        "token leaked into output:\n{text}"
+    );
+    for k in SECRET_KEYS {
+        assert!(!text.contains(k), "secret key leaked into output:\n{text}");
+    }
+}
+
+/// Installs the CRD once per test binary, through the binary itself.
+pub fn install_crd() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let r = run(bin("AKIAINSTALL").arg("install"));
+        assert_eq!(r.code, 0, "install failed: {}", r.stderr);
+    });
+}
+
+/// Creates namespaces (with labels) and waits for their default ServiceAccount.
+pub async fn namespaces(client: &Client, names: &[&str], labels: &[(&str, &str)]) {
+    let api: Api<Namespace> = Api::all(client.clone());
+    for n in names {
+        let ns = Namespace {
+            metadata: ObjectMeta {
+                name: Some(n.to_string()),
+                labels: Some(
+                    labels
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
+                ),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        api.create(&PostParams::default(), &ns)
+            .await
+            .expect("create namespace");
+    }
+    for n in names {
+        let sa: Api<ServiceAccount> = Api::namespaced(client.clone(), n);
+        eventually(Duration::from_secs(30), || async {
+            sa.get_opt("default").await.ok().flatten().is_some()
+        })
+        .await;
+    }
+}
+
+/// Polls `f` until it returns true, failing the test after `limit`.
+pub async fn eventually<F, Fut>(limit: Duration, mut f: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    while !f().await {
+        assert!(
+            start.elapsed() < limit,
+            "condition not met within {limit:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Creates an ECRPullSecret from a JSON spec.
+pub async fn create_resource(
+    client: &Client,
+    name: &str,
+    spec: serde_json::Value,
+) -> ECRPullSecret {
+    let spec: ECRPullSecretSpec = serde_json::from_value(spec).expect("valid spec");
+    let api: Api<ECRPullSecret> = Api::all(client.clone());
+    api.create(&PostParams::default(), &ECRPullSecret::new(name, spec))
+        .await
+        .expect("create ECRPullSecret")
+}
+
+/// Reads a resource.
+pub async fn get_resource(client: &Client, name: &str) -> ECRPullSecret {
+    Api::<ECRPullSecret>::all(client.clone())
+        .get(name)
+        .await
+        .expect("get ECRPullSecret")
+}
+
+/// Reads a Secret, if present.
+pub async fn secret(client: &Client, ns: &str, name: &str) -> Option<Secret> {
+    Api::<Secret>::namespaced(client.clone(), ns)
+        .get_opt(name)
+        .await
+        .expect("get secret")
+}
+
+/// Decodes a dockerconfigjson Secret into host → (username, password, auth-decoded).
+pub fn auths(secret: &Secret) -> BTreeMap<String, (String, String, String)> {
+    use base64::Engine as _;
+    let raw = &secret.data.as_ref().expect("data")[".dockerconfigjson"].0;
+    let v: serde_json::Value = serde_json::from_slice(raw).expect("dockerconfigjson is JSON");
+    v["auths"]
+        .as_object()
+        .expect("auths")
+        .iter()
+        .map(|(host, e)| {
+            let auth = base64::engine::general_purpose::STANDARD
+                .decode(e["auth"].as_str().unwrap())
+                .unwrap();
+            (
+                host.clone(),
+                (
+                    e["username"].as_str().unwrap().to_string(),
+                    e["password"].as_str().unwrap().to_string(),
+                    String::from_utf8(auth).unwrap(),
+                ),
+            )
+        })
+        .collect()
+}
+
+/// One request as moto's request log saw it.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Call {
+    pub service: String,
+    pub action: String,
+    pub region: String,
+    pub access_key_id: String,
+}
+
+/// Every request moto at `url` has seen.
+pub fn moto_calls(url: &str) -> Vec<Call> {
+    let addr = url.trim_start_matches("http://");
+    let mut s = TcpStream::connect(addr).expect("moto reachable");
+    write!(s, "GET /_ecrcreds/calls HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).unwrap();
+    let body = buf.split("\r\n\r\n").nth(1).expect("HTTP body");
+    #[derive(serde::Deserialize)]
+    struct Calls {
+        calls: Vec<Call>,
+    }
+    serde_json::from_str::<Calls>(body)
+        .expect("call log JSON")
+        .calls
+}
+
+/// `GetAuthorizationToken` calls made with `key`.
+pub fn token_calls(url: &str, key: &str) -> Vec<Call> {
+    moto_calls(url)
+        .into_iter()
+        .filter(|c| c.action == "GetAuthorizationToken" && c.access_key_id == key)
+        .collect()
+}
+
+/// A moto of a test's own, for stopping it or changing how it behaves.
+pub struct PrivateMoto {
+    child: Child,
+    pub url: String,
+}
+
+impl PrivateMoto {
+    /// Starts one on a free loopback port with extra environment.
+    pub fn start(env: &[(&str, &str)]) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut cmd = Command::new(var("ECRCREDS_TEST_MOTO_PYTHON"));
+        cmd.arg(var("ECRCREDS_TEST_MOTO_SCRIPT"))
+            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().expect("start moto");
+        let url = format!("http://127.0.0.1:{port}");
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "private moto did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        PrivateMoto { child, url }
+    }
+
+    /// Stops it.
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for PrivateMoto {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
