@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: builds (or finds cached) the control
+# plane and moto, checks formatting and lints, starts the environment on
+# loopback, runs every test against it, and stops it again.
+# Usage: testenv/test.sh [extra cargo test args]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_DIR"
+
+"$TESTENV_DIR/build.sh"
+
+log "cargo fmt --check"
+cargo fmt --check
+log "cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets --quiet -- -D warnings
+
+STATE="$(mktemp -d "${TMPDIR:-/tmp}/ecrcreds-testenv.XXXXXX")"
+cleanup() { "$TESTENV_DIR/down.sh" "$STATE"; rm -rf "$STATE"; }
+trap cleanup EXIT
+"$TESTENV_DIR/up.sh" "$STATE"
+# shellcheck source=/dev/null
+source "$STATE/env.sh"
+
+log "cargo test"
+cargo test "$@"
