@@ -22,6 +22,12 @@ pub const MANAGED_BY_VALUE: &str = "kubectl-ecrcreds";
 pub const OWNER_LABEL: &str = "alchemy.com/ecrpullsecret";
 /// Annotation carrying the earliest token expiry in the Secret (RFC 3339).
 pub const EXPIRES_ANNOTATION: &str = "alchemy.com/token-expires-at";
+/// Annotation on an `ECRPullSecret` that asks the controller for an immediate
+/// refresh: set it to any new value (a timestamp is customary).
+pub const REFRESH_ANNOTATION: &str = "alchemy.com/refresh-requested-at";
+/// Finalizer added while `deletionPolicy: Delete`, so Secrets and ServiceAccount
+/// entries are removed before the resource goes.
+pub const FINALIZER: &str = "alchemy.com/cleanup";
 
 /// Default refresh interval: the original operator's fixed timer.
 pub const DEFAULT_REFRESH_INTERVAL: Duration = Duration::from_secs(6 * 3600);
@@ -194,6 +200,10 @@ pub struct ECRPullSecretStatus {
     /// Per-namespace counts and failures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<NamespaceStatus>,
+    /// The value of the `alchemy.com/refresh-requested-at` annotation that the
+    /// last refresh honoured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_refresh_request: Option<String>,
 }
 
 /// Counts of target namespaces.

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials as AwsCredentials;
@@ -18,6 +18,7 @@ use aws_sdk_ecr::error::{ProvideErrorMetadata, SdkError};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use jiff::Timestamp;
+use prometheus_client::metrics::counter::Counter;
 use tokio::sync::Mutex;
 
 /// An ECR registry host, split into the parts that matter.
@@ -231,39 +232,39 @@ impl TokenError {
     }
 }
 
-/// One cached token, filled by the first asker while the others wait.
-type TokenSlot = Arc<Mutex<Option<Token>>>;
+/// One cached token and when it was fetched, filled by the first asker while
+/// the others wait.
+type TokenSlot = Arc<Mutex<Option<(Token, Instant)>>>;
 
-/// Fetches ECR tokens; counts its calls and caches tokens for the life of one run.
+/// Fetches ECR tokens; counts its calls and shares each token between the
+/// resources that need it while it is young.
 pub struct TokenSource {
     base: SdkConfig,
-    calls: AtomicU64,
+    calls: Counter,
+    max_age: Option<Duration>,
     cache: Mutex<HashMap<(CredentialsKey, String), TokenSlot>>,
 }
 
 impl TokenSource {
     /// Loads the AWS base configuration: `AWS_*` environment, the profile, and
-    /// `AWS_ENDPOINT_URL` (how tests reach moto).
-    pub async fn load(profile: Option<&str>) -> Self {
+    /// `AWS_ENDPOINT_URL` (how tests reach moto). A token is reused for
+    /// `max_age` (`None`: for the life of this source, as in a one-shot run).
+    pub async fn load(profile: Option<&str>, calls: Counter, max_age: Option<Duration>) -> Self {
         let mut loader = aws_config::defaults(BehaviorVersion::latest());
         if let Some(p) = profile {
             loader = loader.profile_name(p);
         }
-        Self::with_config(loader.load().await)
-    }
-
-    /// Uses a ready-made configuration.
-    pub fn with_config(base: SdkConfig) -> Self {
         TokenSource {
-            base,
-            calls: AtomicU64::new(0),
+            base: loader.load().await,
+            calls,
+            max_age,
             cache: Mutex::new(HashMap::new()),
         }
     }
 
     /// How many `GetAuthorizationToken` calls this source has made.
     pub fn calls(&self) -> u64 {
-        self.calls.load(Ordering::Relaxed)
+        self.calls.get()
     }
 
     /// Forgets cached tokens, so the next request fetches anew.
@@ -286,11 +287,13 @@ impl TokenSource {
                 .clone()
         };
         let mut slot = slot.lock().await;
-        if let Some(token) = slot.as_ref() {
+        if let Some((token, at)) = slot.as_ref()
+            && self.max_age.is_none_or(|max| at.elapsed() < max)
+        {
             return Ok(token.clone());
         }
         let token = self.fetch(creds, region).await?;
-        *slot = Some(token.clone());
+        *slot = Some((token.clone(), Instant::now()));
         Ok(token)
     }
 
@@ -335,7 +338,7 @@ impl TokenSource {
         }
 
         let ecr = aws_sdk_ecr::Client::new(&conf);
-        self.calls.fetch_add(1, Ordering::Relaxed);
+        self.calls.inc();
         tracing::debug!(region, credentials = %creds.key, "calling ecr:GetAuthorizationToken");
         let out = ecr
             .get_authorization_token()

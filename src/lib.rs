@@ -4,9 +4,11 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod controller;
 pub mod crd;
 pub mod ecr;
 pub mod error;
+pub mod metrics;
 pub mod output;
 pub mod reconcile;
 

@@ -19,7 +19,12 @@ fn main() {
             std::process::exit(code);
         }
     };
-    init_tracing(cli.global.verbose);
+    // The controller logs its progress by default; the plugin stays quiet.
+    let verbose = match cli.command {
+        cli::Command::Controller(_) => cli.global.verbose.max(1),
+        _ => cli.global.verbose,
+    };
+    init_tracing(verbose, cli.global.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -42,7 +47,7 @@ fn main() {
 
 /// Logs go to stderr; `RUST_LOG` overrides `-v`. The AWS SDK and kube client
 /// are kept at warn unless asked, so requests never show up by default.
-fn init_tracing(verbose: u8) {
+fn init_tracing(verbose: u8, format: cli::LogFormat) {
     let level = match verbose {
         0 => "warn",
         1 => "info,aws=warn,kube=warn,hyper=warn,rustls=warn",
@@ -50,9 +55,12 @@ fn init_tracing(verbose: u8) {
         _ => "trace",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+        .with_target(false);
+    match format {
+        cli::LogFormat::Text => builder.init(),
+        cli::LogFormat::Json => builder.json().init(),
+    }
 }

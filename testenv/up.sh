@@ -10,6 +10,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 STATE="${1:?usage: testenv/up.sh STATE_DIR}"
 mkdir -p "$STATE"
 STATE="$(cd "$STATE" && pwd)"
+# Every start is a fresh, empty cluster.
+rm -rf "$STATE/etcd" "$STATE/apiserver-certs" "$STATE/pki"
 BIN="$(controlplane_bin)"
 VENV="$(moto_venv)"
 [[ -x "$BIN/kube-apiserver" && -x "$VENV/bin/python" ]] || die "run testenv/build.sh first"

@@ -1,10 +1,12 @@
 //! The command line: global kubectl- and AWS-style flags, one module per
 //! subcommand (each an `Args` and a `run`), and how a run becomes an exit code.
 
+pub mod controller;
 pub mod crd;
 pub mod refresh;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use kube::Client;
@@ -14,6 +16,7 @@ use kube::runtime::events::{Recorder, Reporter};
 use crate::crd::SecretRef;
 use crate::ecr::{Registry, TokenSource};
 use crate::error::{Error, Result};
+use crate::metrics::Metrics;
 use crate::reconcile::{Context, Defaults};
 
 /// Exit codes, as documented in `--help`.
@@ -70,6 +73,9 @@ pub struct GlobalArgs {
     /// More log output on stderr (-v info, -vv debug, -vvv trace).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Log line format on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "ECRCREDS_LOG_FORMAT")]
+    pub log_format: LogFormat,
     /// AWS shared-config profile for the default credential chain.
     #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]
     pub profile: Option<String>,
@@ -106,6 +112,18 @@ pub enum Command {
     Crd(crd::PrintArgs),
     /// Install or update the ECRPullSecret CRD on the cluster (server-side apply).
     Install(crd::InstallArgs),
+    /// Run the in-cluster controller that keeps every resource's Secrets fresh.
+    Controller(controller::Args),
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 /// `-o` values shared by commands that print results.
@@ -194,10 +212,22 @@ impl GlobalArgs {
         })
     }
 
-    /// A reconcile context for this runner.
-    pub async fn context(&self, client: Client, concurrency: usize) -> Result<Context> {
+    /// A reconcile context for this runner. Tokens are reused for `token_max_age`
+    /// (`None`: for the whole run).
+    pub async fn context(
+        &self,
+        client: Client,
+        concurrency: usize,
+        token_max_age: Option<std::time::Duration>,
+    ) -> Result<Context> {
         let defaults = self.defaults()?;
-        let tokens = TokenSource::load(self.profile.as_deref()).await;
+        let metrics = Arc::new(Metrics::new());
+        let tokens = TokenSource::load(
+            self.profile.as_deref(),
+            metrics.token_calls.clone(),
+            token_max_age,
+        )
+        .await;
         let recorder = Recorder::new(
             client.clone(),
             Reporter {
@@ -211,6 +241,8 @@ impl GlobalArgs {
             defaults,
             concurrency,
             recorder,
+            metrics,
+            payloads: Default::default(),
         })
     }
 }
@@ -235,5 +267,6 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Refresh(args) => refresh::run(&cli.global, args).await,
         Command::Crd(args) => crd::print(args),
         Command::Install(args) => crd::install(&cli.global, args).await,
+        Command::Controller(args) => controller::run(&cli.global, args).await,
     }
 }

@@ -10,7 +10,7 @@ use super::{GlobalArgs, OutputFormat, exit};
 use crate::crd::ECRPullSecret;
 use crate::error::{Error, Result};
 use crate::output;
-use crate::reconcile::{self, Report};
+use crate::reconcile::{self, Mode, Report};
 
 /// Arguments of `refresh`.
 #[derive(Debug, clap::Args)]
@@ -43,7 +43,7 @@ pub struct Args {
 pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
     let client = global.client().await?;
     let ctx = global
-        .context(client.clone(), args.concurrency.into())
+        .context(client.clone(), args.concurrency.into(), None)
         .await?;
     let api: Api<ECRPullSecret> = Api::all(client);
 
@@ -64,7 +64,7 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
     let mut reports: Vec<Report> = Vec::new();
     for obj in &resources {
         tracing::info!(resource = %obj.name_any(), "refreshing");
-        let report = reconcile::reconcile(&ctx, obj, Duration::ZERO).await?;
+        let report = reconcile::reconcile(&ctx, obj, Mode::Refresh, Duration::ZERO).await?;
         if let Some(err) = &report.error {
             eprintln!("error: ECRPullSecret {}: {err}", report.resource);
         }

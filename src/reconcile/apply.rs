@@ -256,3 +256,41 @@ pub async fn publish_event(
         tracing::warn!(resource = %obj.name_any(), error = %crate::error::root_cause(&e), "could not record event");
     }
 }
+
+/// Secrets carrying our owner label for `resource` (all of ours when `None`).
+pub async fn managed_secrets(client: &Client, resource: Option<&str>) -> Result<Vec<Secret>> {
+    use crate::crd::{MANAGED_BY_LABEL, MANAGED_BY_VALUE, OWNER_LABEL};
+    let api: Api<Secret> = Api::all(client.clone());
+    let selector = match resource {
+        Some(r) => format!("{MANAGED_BY_LABEL}={MANAGED_BY_VALUE},{OWNER_LABEL}={r}"),
+        None => format!("{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}"),
+    };
+    list_all(
+        &api,
+        &ListParams::default().labels(&selector),
+        "managed Secrets",
+    )
+    .await
+}
+
+/// ServiceAccounts in `namespace`.
+pub async fn service_accounts_in(client: &Client, namespace: &str) -> Result<Vec<ServiceAccount>> {
+    let api: Api<ServiceAccount> = Api::namespaced(client.clone(), namespace);
+    list_all(
+        &api,
+        &ListParams::default(),
+        &format!("ServiceAccounts in {namespace}"),
+    )
+    .await
+}
+
+/// Deletes a Secret; one already gone (or whose namespace is gone) counts as done.
+/// Returns whether this call deleted it.
+pub async fn delete_secret(client: &Client, namespace: &str, name: &str) -> Result<bool> {
+    let api: Api<Secret> = Api::namespaced(client.clone(), namespace);
+    match api.delete(name, &Default::default()).await {
+        Ok(_) => Ok(true),
+        Err(kube::Error::Api(s)) if s.code == 404 => Ok(false),
+        Err(e) => Err(Error::kube(format!("delete Secret {namespace}/{name}"), e)),
+    }
+}

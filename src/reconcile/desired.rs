@@ -340,6 +340,57 @@ pub fn next_refresh(
     NextRefresh { at, expiry_in_past }
 }
 
+/// Why a pass must fetch new tokens, or `None` when the last refresh still
+/// holds and only repairs (deleted or edited objects) may be needed.
+pub fn refresh_due(
+    generation: Option<i64>,
+    refresh_request: Option<&str>,
+    status: Option<&ECRPullSecretStatus>,
+    now: Timestamp,
+) -> Option<&'static str> {
+    let Some(status) = status else {
+        return Some("never refreshed");
+    };
+    if status.last_refresh_time.is_none() {
+        return Some("never refreshed");
+    }
+    if status.observed_generation != generation {
+        return Some("spec changed");
+    }
+    if refresh_request.is_some() && refresh_request != status.last_refresh_request.as_deref() {
+        return Some("refresh requested");
+    }
+    match &status.next_refresh_time {
+        Some(next) if next.0 > now => {}
+        _ => return Some("refresh due"),
+    }
+    let ready = status.conditions.iter().find(|c| c.type_ == "Ready");
+    if ready.is_some_and(|c| c.status != "True" && c.reason != "PartialFailure") {
+        return Some("last refresh failed");
+    }
+    None
+}
+
+/// A stable per-resource delay in `[0, min(interval/20, 5m))`, so resources
+/// created together do not all refresh in the same second.
+pub fn jitter(name: &str, interval: Duration) -> Duration {
+    use std::hash::{Hash, Hasher};
+    let window = (interval / 20).min(Duration::from_secs(300)).as_millis() as u64;
+    if window == 0 {
+        return Duration::ZERO;
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    name.hash(&mut h);
+    Duration::from_millis(h.finish() % window)
+}
+
+/// Delay before retrying a failed pass: 5s doubling to 5 minutes. A token
+/// lives 12 hours, so even the longest wait retries well before it expires.
+pub fn backoff(failures: u32) -> Duration {
+    let exp = failures.saturating_sub(1).min(6);
+    (Duration::from_secs(5) * 2u32.pow(exp)).min(Duration::from_secs(300))
+}
+
 /// Inputs to the status written after a pass.
 #[derive(Clone, Debug)]
 pub struct StatusInput<'a> {
@@ -361,6 +412,11 @@ pub struct StatusInput<'a> {
     pub expires_at: Option<Timestamp>,
     /// When the next pass is due.
     pub next: Option<NextRefresh>,
+    /// Whether tokens were fetched in this pass. A repair pass (Secrets put
+    /// back with the token already in hand) keeps the refresh times.
+    pub refreshed: bool,
+    /// The refresh-request annotation value this pass honoured.
+    pub refresh_request: Option<String>,
 }
 
 /// Builds the status: `Ready` condition, counts, failures and times.
@@ -403,20 +459,29 @@ pub fn build_status(input: StatusInput<'_>) -> ECRPullSecretStatus {
         observed_generation: input.generation,
     };
     let succeeded = input.fatal.is_none();
+    let refreshed = succeeded && input.refreshed;
     ECRPullSecretStatus {
         observed_generation: input.generation,
         conditions: vec![ready],
-        last_refresh_time: if succeeded {
+        last_refresh_time: if refreshed {
             Some(Time(input.now))
         } else {
             prev.last_refresh_time
         },
-        expires_at: if succeeded {
+        expires_at: if refreshed {
             input.expires_at.map(Time)
         } else {
             prev.expires_at
         },
-        next_refresh_time: input.next.map(|n| Time(n.at)).or(prev.next_refresh_time),
+        next_refresh_time: match (refreshed, input.next) {
+            (true, Some(n)) => Some(Time(n.at)),
+            _ => prev.next_refresh_time,
+        },
+        last_refresh_request: if refreshed {
+            input.refresh_request
+        } else {
+            prev.last_refresh_request
+        },
         // A pass that stopped early changed no namespace: keep the counts it found.
         namespaces: if succeeded {
             Some(NamespaceStatus {
@@ -611,6 +676,64 @@ mod tests {
     }
 
     #[test]
+    fn refresh_is_due_on_schedule_spec_change_request_or_failure_only() {
+        let now: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let later = Time(now + SignedDuration::from_hours(1));
+        let good = ECRPullSecretStatus {
+            observed_generation: Some(1),
+            last_refresh_time: Some(Time(now)),
+            next_refresh_time: Some(later.clone()),
+            last_refresh_request: Some("a".into()),
+            conditions: vec![Condition {
+                type_: "Ready".into(),
+                status: "True".into(),
+                reason: "Refreshed".into(),
+                message: String::new(),
+                last_transition_time: Time(now),
+                observed_generation: Some(1),
+            }],
+            ..Default::default()
+        };
+        assert_eq!(refresh_due(Some(1), Some("a"), Some(&good), now), None);
+        assert_eq!(
+            refresh_due(Some(1), None, None, now),
+            Some("never refreshed")
+        );
+        assert_eq!(
+            refresh_due(Some(2), Some("a"), Some(&good), now),
+            Some("spec changed")
+        );
+        assert_eq!(
+            refresh_due(Some(1), Some("b"), Some(&good), now),
+            Some("refresh requested")
+        );
+        let after = now + SignedDuration::from_hours(2);
+        assert_eq!(
+            refresh_due(Some(1), Some("a"), Some(&good), after),
+            Some("refresh due")
+        );
+        let mut failed = good.clone();
+        failed.conditions[0].status = "False".into();
+        failed.conditions[0].reason = "EcrUnreachable".into();
+        assert_eq!(
+            refresh_due(Some(1), Some("a"), Some(&failed), now),
+            Some("last refresh failed")
+        );
+        failed.conditions[0].reason = "PartialFailure".into();
+        assert_eq!(refresh_due(Some(1), Some("a"), Some(&failed), now), None);
+    }
+
+    #[test]
+    fn backoff_doubles_to_five_minutes_and_jitter_stays_in_its_window() {
+        assert_eq!(backoff(1), Duration::from_secs(5));
+        assert_eq!(backoff(2), Duration::from_secs(10));
+        assert_eq!(backoff(30), Duration::from_secs(300));
+        let j = jitter("team-a", Duration::from_secs(3600));
+        assert!(j < Duration::from_secs(180));
+        assert_eq!(j, jitter("team-a", Duration::from_secs(3600)));
+    }
+
+    #[test]
     fn failed_pass_keeps_previous_times_and_says_why() {
         let now: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
         let earlier = Time("2025-12-31T20:00:00Z".parse().unwrap());
@@ -629,6 +752,8 @@ mod tests {
             fatal: Some(("EcrUnreachable", "could not reach ECR".into())),
             expires_at: None,
             next: None,
+            refreshed: false,
+            refresh_request: None,
         });
         assert_eq!(s.last_refresh_time, Some(earlier.clone()));
         assert_eq!(s.expires_at, Some(earlier));

@@ -11,7 +11,8 @@
 pub mod apply;
 pub mod desired;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt, stream};
@@ -20,10 +21,12 @@ use k8s_openapi::api::core::v1::ServiceAccount;
 use kube::runtime::events::Recorder;
 use kube::{Client, ResourceExt};
 use serde::Serialize;
+use tokio::sync::Mutex;
 
-use crate::crd::{ECRPullSecret, NamespaceFailure, SecretRef};
+use crate::crd::{ECRPullSecret, NamespaceFailure, REFRESH_ANNOTATION, SecretRef};
 use crate::ecr::{CredentialsKey, CredentialsSource, Registry, ResolvedCredentials, TokenSource};
 use crate::error::{Error, Result};
+use crate::metrics::Metrics;
 use desired::{NextRefresh, SecretAction, StatusInput};
 
 /// Defaults from the runner's flags or environment (the original operator's
@@ -48,6 +51,10 @@ pub struct Context {
     pub concurrency: usize,
     /// Event recorder.
     pub recorder: Recorder,
+    /// Counters and gauges (served by the controller, ignored by the plugin).
+    pub metrics: Arc<Metrics>,
+    /// The last payload written per resource, for repair passes.
+    pub payloads: Mutex<HashMap<String, CachedPayload>>,
 }
 
 /// What happened to the Secret in one namespace.
@@ -123,6 +130,9 @@ pub struct Report {
     pub expiry_in_past: bool,
     /// Objects written (Secrets and ServiceAccounts).
     pub writes: usize,
+    /// Whether new tokens were fetched (false for a repair pass).
+    #[serde(skip)]
+    pub refreshed: bool,
 }
 
 impl Report {
@@ -143,8 +153,27 @@ impl Report {
             next_refresh: None,
             expiry_in_past: false,
             writes: 0,
+            refreshed: false,
         }
     }
+}
+
+/// What a pass may do about tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Fetch fresh tokens and write them everywhere they differ.
+    Refresh,
+    /// Put back deleted or edited objects with the payload of the last refresh
+    /// this process made; falls back to a refresh when it has none.
+    Repair,
+}
+
+/// The payload of the last refresh of a resource, for repairs.
+#[derive(Clone)]
+pub struct CachedPayload {
+    fingerprint: String,
+    payload: Arc<Vec<u8>>,
+    expires_at: Option<Timestamp>,
 }
 
 /// Runs one pass over `obj`. `jitter` is added to the next refresh time (the
@@ -153,7 +182,12 @@ impl Report {
 /// Returns `Err` only when the pass could not even report (the API server is
 /// unreachable or forbids reading); every other failure is in the [`Report`]
 /// and in the resource's status.
-pub async fn reconcile(ctx: &Context, obj: &ECRPullSecret, jitter: Duration) -> Result<Report> {
+pub async fn reconcile(
+    ctx: &Context,
+    obj: &ECRPullSecret,
+    mode: Mode,
+    jitter: Duration,
+) -> Result<Report> {
     let name = obj.name_any();
     if obj.spec.suspended() {
         let mut r = Report::stopped(obj, "Suspended", String::new());
@@ -191,34 +225,43 @@ pub async fn reconcile(ctx: &Context, obj: &ECRPullSecret, jitter: Duration) -> 
         Err(e) => return stop(ctx, obj, "InvalidSpec", e).await,
     };
 
-    // Tokens: one call per region, all before any write.
-    let regions = desired::regions(&registries);
-    let fetched: Vec<_> = stream::iter(regions.iter().cloned())
-        .map(|region| {
-            let creds = &creds;
-            async move {
-                let t = ctx.tokens.token(creds, &region).await;
-                (region, t)
-            }
-        })
-        .buffer_unordered(8)
-        .collect()
-        .await;
-    let mut tokens = BTreeMap::new();
-    for (region, t) in fetched {
-        match t {
-            Ok(t) => {
-                tokens.insert(region, t);
+    // The payload: the last one this process wrote (repair), or fresh tokens,
+    // one call per region, all in hand before any write.
+    let fingerprint = format!(
+        "{:?}|{:?}|{:?}",
+        obj.metadata.generation, creds.key, registries
+    );
+    let cached = match mode {
+        Mode::Repair => ctx
+            .payloads
+            .lock()
+            .await
+            .get(&name)
+            .filter(|c| c.fingerprint == fingerprint)
+            .cloned(),
+        Mode::Refresh => None,
+    };
+    let refreshed = cached.is_none();
+    let (payload, expires_at) = match cached {
+        Some(c) => (c.payload, c.expires_at),
+        None => match fetch_payload(ctx, &creds, &registries).await {
+            Ok((payload, expires_at)) => {
+                let payload = Arc::new(payload);
+                ctx.payloads.lock().await.insert(
+                    name.clone(),
+                    CachedPayload {
+                        fingerprint,
+                        payload: payload.clone(),
+                        expires_at,
+                    },
+                );
+                (payload, expires_at)
             }
             Err(e) => {
-                let reason = e.reason();
-                return stop(ctx, obj, reason, e.to_string()).await;
+                return stop(ctx, obj, e.reason(), e.to_string()).await;
             }
-        }
-    }
-    let expires_at = desired::earliest_expiry(&tokens);
-    let payload = desired::docker_config_json(&registries, &tokens);
-    drop(tokens);
+        },
+    };
 
     // Write what changed, namespace by namespace, a bounded number at a time.
     let secret_name = obj.spec.secret_name.clone();
@@ -238,12 +281,14 @@ pub async fn reconcile(ctx: &Context, obj: &ECRPullSecret, jitter: Duration) -> 
         sas_by_ns.entry(ns).or_default().push(sa);
     }
 
-    let work = targets.ready.iter().map(|ns| {
+    // Collected first so the stream below owns its items (the future must be Send).
+    let mut work = Vec::with_capacity(targets.ready.len());
+    for ns in &targets.ready {
         let desired = desired::desired_secret(&name, &secret_name, ns, &payload, expires_at);
         let action = desired::secret_action(existing.get(ns), &desired);
         let ns_sas = sas_by_ns.remove(ns).unwrap_or_default();
-        (ns.clone(), desired, action, ns_sas)
-    });
+        work.push((ns.clone(), desired, action, ns_sas));
+    }
     let wanted_sas = &wanted_sas;
     let secret_name_ref = &secret_name;
     let mut reports: Vec<NamespaceReport> = stream::iter(work)
@@ -275,15 +320,12 @@ pub async fn reconcile(ctx: &Context, obj: &ECRPullSecret, jitter: Duration) -> 
     }
     reports.sort_by(|a, b| a.namespace.cmp(&b.namespace));
 
-    let writes = reports
+    let secrets_written = reports
         .iter()
-        .map(|r| {
-            usize::from(matches!(
-                r.secret,
-                SecretResult::Created | SecretResult::Updated
-            )) + r.patched.len()
-        })
-        .sum();
+        .filter(|r| matches!(r.secret, SecretResult::Created | SecretResult::Updated))
+        .count();
+    let writes = secrets_written + reports.iter().map(|r| r.patched.len()).sum::<usize>();
+    ctx.metrics.secrets_written(secrets_written as u64);
     let failed: Vec<NamespaceFailure> = reports
         .iter()
         .filter_map(|r| {
@@ -294,14 +336,28 @@ pub async fn reconcile(ctx: &Context, obj: &ECRPullSecret, jitter: Duration) -> 
         })
         .collect();
     let now = Timestamp::now();
-    let next = desired::next_refresh(now, interval, expires_at, jitter);
-    if next.expiry_in_past {
-        tracing::warn!(
-            resource = %name,
-            expires_at = ?expires_at,
-            "the token's reported expiry is already past (clock skew?); scheduling by refreshInterval"
-        );
-    }
+    let next = if refreshed {
+        let next = desired::next_refresh(now, interval, expires_at, jitter);
+        if next.expiry_in_past {
+            tracing::warn!(
+                resource = %name,
+                expires_at = ?expires_at,
+                "the token's reported expiry is already past (clock skew?); scheduling by refreshInterval"
+            );
+        }
+        next
+    } else {
+        let at = obj
+            .status
+            .as_ref()
+            .and_then(|s| s.next_refresh_time.as_ref())
+            .map(|t| t.0)
+            .unwrap_or(now);
+        NextRefresh {
+            at,
+            expiry_in_past: expires_at.is_some_and(|e| e <= now),
+        }
+    };
     let ready = reports.len() - failed.len();
     let desired_count = targets.desired();
     let status = desired::build_status(StatusInput {
@@ -314,30 +370,66 @@ pub async fn reconcile(ctx: &Context, obj: &ECRPullSecret, jitter: Duration) -> 
         fatal: None,
         expires_at,
         next: Some(next),
+        refreshed,
+        refresh_request: obj.annotations().get(REFRESH_ANNOTATION).cloned(),
     });
-    apply::write_status(&ctx.client, obj, &status).await?;
+    if obj.status.as_ref() != Some(&status) {
+        apply::write_status(&ctx.client, obj, &status).await?;
+    }
     if failed.is_empty() {
+        ctx.metrics.success();
         if writes > 0 {
             apply::publish_event(
                 &ctx.recorder,
                 obj,
                 false,
-                "Refreshed",
+                if refreshed { "Refreshed" } else { "Repaired" },
                 format!("wrote {writes} objects; {ready}/{desired_count} namespaces ready"),
             )
             .await;
         }
     } else {
-        apply::publish_event(
-            &ctx.recorder,
-            obj,
-            true,
-            "PartialFailure",
-            status.conditions[0].message.clone(),
-        )
-        .await;
+        ctx.metrics.error("PartialFailure");
+        if writes > 0 || obj.status.as_ref() != Some(&status) || refreshed {
+            apply::publish_event(
+                &ctx.recorder,
+                obj,
+                true,
+                "PartialFailure",
+                status.conditions[0].message.clone(),
+            )
+            .await;
+        }
     }
-    Ok(report_done(obj, reports, expires_at, next, writes))
+    ctx.metrics.expiry(&name, expires_at, now);
+    let mut report = report_done(obj, reports, expires_at, next, writes);
+    report.refreshed = refreshed;
+    Ok(report)
+}
+
+/// Fetches every region's token and builds the dockerconfigjson payload.
+async fn fetch_payload(
+    ctx: &Context,
+    creds: &ResolvedCredentials,
+    registries: &[Registry],
+) -> Result<(Vec<u8>, Option<Timestamp>), crate::ecr::TokenError> {
+    let regions = desired::regions(registries);
+    let fetched: Vec<_> = stream::iter(regions.iter().cloned())
+        .map(|region| async move {
+            let t = ctx.tokens.token(creds, &region).await;
+            (region, t)
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    let mut tokens = BTreeMap::new();
+    for (region, t) in fetched {
+        tokens.insert(region, t?);
+    }
+    Ok((
+        desired::docker_config_json(registries, &tokens),
+        desired::earliest_expiry(&tokens),
+    ))
 }
 
 fn report_done(
@@ -358,7 +450,46 @@ fn report_done(
         next_refresh: Some(next.at),
         expiry_in_past: next.expiry_in_past,
         writes,
+        refreshed: true,
     }
+}
+
+/// What a cleanup removed.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CleanupReport {
+    /// Secrets deleted.
+    pub secrets_deleted: usize,
+    /// ServiceAccounts whose entry was removed.
+    pub service_accounts_patched: usize,
+    /// `namespace/name` of every object touched, sorted.
+    pub objects: Vec<String>,
+}
+
+/// Removes the Secrets written for `resource` and only our entry in the
+/// ServiceAccounts of those namespaces. Objects already gone, and namespaces
+/// already deleted, count as done.
+pub async fn cleanup(client: &Client, resource: &str) -> Result<CleanupReport> {
+    let mut report = CleanupReport::default();
+    for secret in apply::managed_secrets(client, Some(resource)).await? {
+        let ns = secret.namespace().unwrap_or_default();
+        let name = secret.name_any();
+        for sa in apply::service_accounts_in(client, &ns).await? {
+            let sa_name = sa.name_any();
+            if apply::edit_pull_secret(client, sa, &name, false).await? {
+                report.service_accounts_patched += 1;
+                report
+                    .objects
+                    .push(format!("serviceaccount {ns}/{sa_name}"));
+            }
+        }
+        if apply::delete_secret(client, &ns, &name).await? {
+            report.secrets_deleted += 1;
+            report.objects.push(format!("secret {ns}/{name}"));
+        }
+    }
+    report.objects.sort();
+    Ok(report)
 }
 
 /// The Secret and ServiceAccount work in one namespace; failures stay here.
@@ -464,6 +595,7 @@ async fn stop(
     message: String,
 ) -> Result<Report> {
     tracing::warn!(resource = %obj.name_any(), reason, "{message}");
+    ctx.metrics.error(reason);
     let status = desired::build_status(StatusInput {
         generation: obj.metadata.generation,
         previous: obj.status.as_ref(),
@@ -474,8 +606,12 @@ async fn stop(
         fatal: Some((reason, message.clone())),
         expires_at: None,
         next: None,
+        refreshed: false,
+        refresh_request: None,
     });
-    apply::write_status(&ctx.client, obj, &status).await?;
+    if obj.status.as_ref() != Some(&status) {
+        apply::write_status(&ctx.client, obj, &status).await?;
+    }
     apply::publish_event(&ctx.recorder, obj, true, reason, message.clone()).await;
     Ok(Report::stopped(obj, reason, message))
 }

@@ -1,0 +1,105 @@
+//! `kubectl ecrcreds controller`: the in-cluster mode. Watches ECRPullSecret
+//! resources, namespaces, managed Secrets and ServiceAccounts, and keeps every
+//! target namespace's Secret fresh.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use super::{GlobalArgs, exit};
+use crate::controller::{self, LeaseSettings, Settings};
+use crate::error::{Error, Result};
+
+/// Arguments of `controller`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Defaults for resources that leave fields out come from the global flags or the
+original operator's environment variables: REGISTRY, AWS_REGION,
+AWS_CREDENTIALS_SECRET_NAME and AWS_CREDENTIALS_SECRET_NAMESPACE.
+
+Examples:
+  kubectl ecrcreds controller --metrics-addr 127.0.0.1:8080 --leader-elect=false
+  kubectl ecrcreds controller --lease-namespace ecr-system --log-format json")]
+pub struct Args {
+    /// Address serving /metrics, /healthz and /readyz.
+    #[arg(long, default_value = "0.0.0.0:8080", value_name = "ADDR")]
+    pub metrics_addr: SocketAddr,
+    /// Elect a leader through a Lease so several replicas can run; only the leader writes.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub leader_elect: bool,
+    /// Name of the leader-election Lease.
+    #[arg(long, default_value = "kubectl-ecrcreds", value_name = "NAME")]
+    pub lease_name: String,
+    /// Namespace of the Lease (in a pod: its own namespace).
+    #[arg(
+        long,
+        env = "POD_NAMESPACE",
+        default_value = "default",
+        value_name = "NS"
+    )]
+    pub lease_namespace: String,
+    /// How long the Lease is held without renewal; a standby takes over after it.
+    #[arg(long, default_value = "15s", value_parser = parse_duration, value_name = "DURATION")]
+    pub lease_duration: Duration,
+    /// This replica's identity in the Lease (default: the pod or host name).
+    #[arg(long, env = "POD_NAME", value_name = "ID")]
+    pub identity: Option<String>,
+    /// How many namespaces are written at once for one resource.
+    #[arg(long, default_value_t = 32, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=512))]
+    pub concurrency: u16,
+    /// How many resources are reconciled at once.
+    #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub workers: u16,
+    /// How long a fetched token is shared between resources with the same credentials and region.
+    #[arg(long, default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
+    pub token_reuse: Duration,
+    /// How long triggers for one resource are gathered before a pass.
+    #[arg(long, default_value = "200ms", value_parser = parse_duration, value_name = "DURATION")]
+    pub debounce: Duration,
+    /// Only handle ECRPullSecret resources matching this label selector (e.g. for a canary).
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+}
+
+fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
+    humantime::parse_duration(s)
+        .map_err(|_| format!("invalid duration {s:?}: use a number with a unit, such as 15s or 2m"))
+}
+
+/// Runs the controller until SIGTERM.
+pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
+    let client = global.client().await?;
+    let ctx = global
+        .context(client, args.concurrency.into(), Some(args.token_reuse))
+        .await?;
+    let lease = if args.leader_elect {
+        if args.lease_duration < Duration::from_secs(2) {
+            return Err(Error::Invalid(
+                "--lease-duration must be at least 2s".into(),
+            ));
+        }
+        let identity = args
+            .identity
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .unwrap_or_else(|| format!("kubectl-ecrcreds-{}", std::process::id()));
+        Some(LeaseSettings {
+            name: args.lease_name,
+            namespace: args.lease_namespace,
+            identity,
+            duration: args.lease_duration,
+        })
+    } else {
+        None
+    };
+    controller::run(
+        ctx,
+        Settings {
+            metrics_addr: args.metrics_addr,
+            lease,
+            workers: args.workers,
+            debounce: args.debounce,
+            selector: args.selector,
+        },
+    )
+    .await?;
+    Ok(exit::OK)
+}
