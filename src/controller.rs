@@ -422,10 +422,12 @@ async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) -> Result<Act
         obj.status.as_ref(),
         now,
     );
-    let mode = if due.is_some() {
-        Mode::Refresh
-    } else {
-        Mode::Repair
+    // An explicit request or a spec change wants a token fetched now; a
+    // scheduled refresh may share one fetched moments ago by another resource.
+    let mode = match due {
+        Some("refresh requested" | "spec changed") => Mode::ForceRefresh,
+        Some(_) => Mode::Refresh,
+        None => Mode::Repair,
     };
     if let Some(why) = due {
         tracing::info!(resource = %name, why, "refreshing");

@@ -273,11 +273,14 @@ impl TokenSource {
     }
 
     /// The token for `region` as `creds`, fetched once per (credentials, region)
-    /// for as long as the cache is kept; concurrent askers share one call.
+    /// while the cached one is young enough; concurrent askers share one call.
+    /// `fresh_after` refuses a token fetched before that instant (an explicit
+    /// refresh request wants a new one).
     pub async fn token(
         &self,
         creds: &ResolvedCredentials,
         region: &str,
+        fresh_after: Option<Instant>,
     ) -> Result<Token, TokenError> {
         let slot = {
             let mut cache = self.cache.lock().await;
@@ -289,6 +292,7 @@ impl TokenSource {
         let mut slot = slot.lock().await;
         if let Some((token, at)) = slot.as_ref()
             && self.max_age.is_none_or(|max| at.elapsed() < max)
+            && fresh_after.is_none_or(|t| *at >= t)
         {
             return Ok(token.clone());
         }

@@ -50,8 +50,8 @@ fn main() {
 fn init_tracing(verbose: u8, format: cli::LogFormat) {
     let level = match verbose {
         0 => "warn",
-        1 => "info,aws=warn,kube=warn,hyper=warn,rustls=warn",
-        2 => "debug,aws=info,kube=info,hyper=info,rustls=info,tower=info,h2=info",
+        1 => "warn,kubectl_ecrcreds=info",
+        2 => "info,kubectl_ecrcreds=debug",
         _ => "trace",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));

@@ -161,8 +161,12 @@ impl Report {
 /// What a pass may do about tokens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
-    /// Fetch fresh tokens and write them everywhere they differ.
+    /// Fetch tokens (one fetched moments ago for the same credentials and
+    /// region may be shared) and write them everywhere they differ.
     Refresh,
+    /// Like `Refresh`, but never with a token fetched before this pass began:
+    /// for explicit requests and spec changes.
+    ForceRefresh,
     /// Put back deleted or edited objects with the payload of the last refresh
     /// this process made; falls back to a refresh when it has none.
     Repair,
@@ -239,12 +243,13 @@ pub async fn reconcile(
             .get(&name)
             .filter(|c| c.fingerprint == fingerprint)
             .cloned(),
-        Mode::Refresh => None,
+        Mode::Refresh | Mode::ForceRefresh => None,
     };
+    let fresh_after = (mode == Mode::ForceRefresh).then(std::time::Instant::now);
     let refreshed = cached.is_none();
     let (payload, expires_at) = match cached {
         Some(c) => (c.payload, c.expires_at),
-        None => match fetch_payload(ctx, &creds, &registries).await {
+        None => match fetch_payload(ctx, &creds, &registries, fresh_after).await {
             Ok((payload, expires_at)) => {
                 let payload = Arc::new(payload);
                 ctx.payloads.lock().await.insert(
@@ -412,11 +417,12 @@ async fn fetch_payload(
     ctx: &Context,
     creds: &ResolvedCredentials,
     registries: &[Registry],
+    fresh_after: Option<std::time::Instant>,
 ) -> Result<(Vec<u8>, Option<Timestamp>), crate::ecr::TokenError> {
     let regions = desired::regions(registries);
     let fetched: Vec<_> = stream::iter(regions.iter().cloned())
         .map(|region| async move {
-            let t = ctx.tokens.token(creds, &region).await;
+            let t = ctx.tokens.token(creds, &region, fresh_after).await;
             (region, t)
         })
         .buffer_unordered(8)

@@ -192,6 +192,22 @@ pub async fn create_resource(
         .expect("create ECRPullSecret")
 }
 
+/// Creates an ECRPullSecret labelled for the test controller `id`.
+pub async fn create_for(
+    client: &Client,
+    id: &str,
+    name: &str,
+    spec: serde_json::Value,
+) -> ECRPullSecret {
+    let spec: ECRPullSecretSpec = serde_json::from_value(spec).expect("valid spec");
+    let mut obj = ECRPullSecret::new(name, spec);
+    obj.metadata.labels = Some([("ecrcreds-test".to_string(), id.to_string())].into());
+    Api::<ECRPullSecret>::all(client.clone())
+        .create(&PostParams::default(), &obj)
+        .await
+        .expect("create ECRPullSecret")
+}
+
 /// Reads a resource.
 pub async fn get_resource(client: &Client, name: &str) -> ECRPullSecret {
     Api::<ECRPullSecret>::all(client.clone())
@@ -243,14 +259,33 @@ pub struct Call {
     pub access_key_id: String,
 }
 
+/// A plain HTTP GET on loopback: (status code, body).
+pub fn http_get(addr: &str, path: &str) -> std::io::Result<(u16, String)> {
+    let mut s = TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(
+        s,
+        "GET {path} HTTP/1.0\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut buf = String::new();
+    s.read_to_string(&mut buf)?;
+    let code = buf
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = buf
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Ok((code, body))
+}
+
 /// Every request moto at `url` has seen.
 pub fn moto_calls(url: &str) -> Vec<Call> {
     let addr = url.trim_start_matches("http://");
-    let mut s = TcpStream::connect(addr).expect("moto reachable");
-    write!(s, "GET /_ecrcreds/calls HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
-    let mut buf = String::new();
-    s.read_to_string(&mut buf).unwrap();
-    let body = buf.split("\r\n\r\n").nth(1).expect("HTTP body");
+    let (_, body) = http_get(addr, "/_ecrcreds/calls").expect("moto reachable");
+    let body = body.as_str();
     #[derive(serde::Deserialize)]
     struct Calls {
         calls: Vec<Call>,
@@ -274,14 +309,23 @@ pub struct PrivateMoto {
     pub url: String,
 }
 
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 impl PrivateMoto {
     /// Starts one on a free loopback port with extra environment.
     pub fn start(env: &[(&str, &str)]) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        Self::start_on(free_port(), env)
+    }
+
+    /// Starts one on `port` (e.g. again after stopping it).
+    pub fn start_on(port: u16, env: &[(&str, &str)]) -> Self {
         let mut cmd = Command::new(var("ECRCREDS_TEST_MOTO_PYTHON"));
         cmd.arg(var("ECRCREDS_TEST_MOTO_SCRIPT"))
             .args(["--host", "127.0.0.1", "--port", &port.to_string()])
@@ -313,5 +357,115 @@ impl PrivateMoto {
 impl Drop for PrivateMoto {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// A `kubectl ecrcreds controller` process of a test's own, limited to the
+/// resources labelled `ecrcreds-test=<id>`, with its logs captured to a file.
+pub struct ControllerProc {
+    child: Child,
+    /// Where it serves /metrics.
+    pub metrics_addr: String,
+    log: PathBuf,
+}
+
+impl ControllerProc {
+    /// Starts one; `args` are extra flags, `env` extra environment.
+    pub fn start(id: &str, key: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let metrics_addr = format!("127.0.0.1:{}", free_port());
+        let log = std::env::temp_dir().join(format!("{}.log", unique(&format!("controller-{id}"))));
+        let file = std::fs::File::create(&log).unwrap();
+        let mut cmd = bin(key);
+        cmd.args([
+            "controller",
+            "--metrics-addr",
+            &metrics_addr,
+            "-l",
+            &format!("ecrcreds-test={id}"),
+        ])
+        .args(args)
+        .stdout(file.try_clone().unwrap())
+        .stderr(file);
+        if !args.iter().any(|a| a.starts_with("--leader-elect")) {
+            cmd.arg("--leader-elect=false");
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().expect("controller starts");
+        let c = ControllerProc {
+            child,
+            metrics_addr,
+            log,
+        };
+        let start = Instant::now();
+        while http_get(&c.metrics_addr, "/healthz").map(|r| r.0).ok() != Some(200) {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "controller did not come up:\n{}",
+                c.logs()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        c
+    }
+
+    /// Everything it logged so far.
+    pub fn logs(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Its /metrics text.
+    pub fn metrics(&self) -> String {
+        http_get(&self.metrics_addr, "/metrics")
+            .map(|r| r.1)
+            .unwrap_or_default()
+    }
+
+    /// One metric's value (first series matching `name`), or 0.
+    pub fn metric(&self, name: &str) -> f64 {
+        self.metrics()
+            .lines()
+            .find(|l| l.starts_with(name) && !l.starts_with('#'))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0)
+    }
+
+    /// Kills it hard, as a crashed pod would die.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Sends SIGTERM and waits for it to exit; returns its exit code.
+    pub fn terminate(&mut self) -> Option<i32> {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let start = Instant::now();
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                self.kill();
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Fails if its logs hold a token or key, or a panic.
+    pub fn assert_clean_logs(&self) {
+        let logs = self.logs();
+        assert_no_secrets(&logs);
+        assert!(!logs.contains("panicked"), "controller panicked:\n{logs}");
+    }
+}
+
+impl Drop for ControllerProc {
+    fn drop(&mut self) {
+        self.kill();
     }
 }

@@ -1,0 +1,665 @@
+//! `kubectl ecrcreds controller` as a process against the real API server and
+//! moto: reacting to namespaces, Secrets and ServiceAccounts, refreshing on
+//! schedule and on request, surviving an ECR outage, leader election, deletion.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use k8s_openapi::api::coordination::v1::Lease;
+use k8s_openapi::api::core::v1::{Namespace, Secret, ServiceAccount};
+use kube::api::{DeleteParams, ObjectMeta, Patch, PatchParams, PostParams};
+use kube::{Api, Client, ResourceExt};
+use kubectl_ecrcreds::crd::ECRPullSecret;
+use serde_json::json;
+
+const REG: &str = "111122223333.dkr.ecr.us-east-1.amazonaws.com";
+/// How fast the issue asks the controller to react to a cluster change.
+const REACT: Duration = Duration::from_secs(2);
+/// Generous limit for things that are not being timed.
+const SETTLE: Duration = Duration::from_secs(30);
+
+async fn has_secret(client: &Client, ns: &str, name: &str) -> bool {
+    secret(client, ns, name).await.is_some()
+}
+
+async fn ready(client: &Client, name: &str) -> Option<kubectl_ecrcreds::crd::ECRPullSecretStatus> {
+    let obj = Api::<ECRPullSecret>::all(client.clone())
+        .get_opt(name)
+        .await
+        .ok()??;
+    obj.status
+}
+
+async fn ready_is(client: &Client, name: &str, want: &str) -> bool {
+    ready(client, name).await.is_some_and(|s| {
+        s.conditions
+            .iter()
+            .any(|c| c.type_ == "Ready" && c.status == want)
+    })
+}
+
+async fn label_namespace(client: &Client, ns: &str, labels: serde_json::Value) {
+    Api::<Namespace>::all(client.clone())
+        .patch(
+            ns,
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"labels": labels}})),
+        )
+        .await
+        .unwrap();
+}
+
+async fn annotate_refresh(client: &Client, name: &str, value: &str) {
+    Api::<ECRPullSecret>::all(client.clone())
+        .patch(
+            name,
+            &PatchParams::default(),
+            &Patch::Merge(
+                json!({"metadata": {"annotations": {"alchemy.com/refresh-requested-at": value}}}),
+            ),
+        )
+        .await
+        .unwrap();
+}
+
+/// Events about a resource, as any user would list them.
+async fn events_about(client: &Client, name: &str) -> Vec<k8s_openapi::api::events::v1::Event> {
+    Api::<k8s_openapi::api::events::v1::Event>::all(client.clone())
+        .list(&Default::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|e| e.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some(name))
+        .collect()
+}
+
+fn assert_events_clean(events: &[k8s_openapi::api::events::v1::Event]) {
+    for e in events {
+        assert_no_secrets(e.note.as_deref().unwrap_or_default());
+    }
+}
+
+#[tokio::test]
+async fn secrets_appear_everywhere_and_new_or_relabelled_namespaces_get_theirs_within_two_seconds()
+{
+    install_crd();
+    let client = client().await;
+    let id = unique("ctl-ns");
+    let key = access_key("ctlns");
+    let listed = unique("ctl-listed");
+    let selected = unique("ctl-sel");
+    namespaces(&client, &[&listed], &[]).await;
+    namespaces(&client, &[&selected], &[("pull", &id)]).await;
+    let ctl = ControllerProc::start(&id, &key, &[], &[]);
+    let name = unique("ctl-ns");
+    create_for(
+        &client,
+        &id,
+        &name,
+        json!({"secretName": "ecr-ctl", "namespaces": [listed], "registries": [REG],
+               "namespaceSelector": {"matchLabels": {"pull": id}}}),
+    )
+    .await;
+    eventually(SETTLE, || async {
+        has_secret(&client, &listed, "ecr-ctl").await
+            && has_secret(&client, &selected, "ecr-ctl").await
+    })
+    .await;
+    eventually(SETTLE, || ready_is(&client, &name, "True")).await;
+
+    // A namespace created later with the label.
+    let late = unique("ctl-late");
+    let start = Instant::now();
+    Api::<Namespace>::all(client.clone())
+        .create(
+            &PostParams::default(),
+            &Namespace {
+                metadata: ObjectMeta {
+                    name: Some(late.clone()),
+                    labels: Some([("pull".to_string(), id.clone())].into()),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    eventually(REACT, || has_secret(&client, &late, "ecr-ctl")).await;
+    eprintln!("new namespace got its Secret after {:?}", start.elapsed());
+
+    // A namespace relabelled into the selector.
+    let relabelled = unique("ctl-relabel");
+    namespaces(&client, &[&relabelled], &[]).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!has_secret(&client, &relabelled, "ecr-ctl").await);
+    let start = Instant::now();
+    label_namespace(&client, &relabelled, json!({"pull": id})).await;
+    eventually(REACT, || has_secret(&client, &relabelled, "ecr-ctl")).await;
+    eprintln!(
+        "relabelled namespace got its Secret after {:?}",
+        start.elapsed()
+    );
+
+    eventually(SETTLE, || async {
+        ready(&client, &name)
+            .await
+            .and_then(|s| s.namespaces)
+            .is_some_and(|n| n.ready == 4)
+    })
+    .await;
+    // Everything above took one token call: repairs reuse the payload.
+    assert_eq!(token_calls(&moto_url(), &key).len(), 1);
+    ctl.assert_clean_logs();
+    assert_events_clean(&events_about(&client, &name).await);
+}
+
+#[tokio::test]
+async fn deleted_or_edited_secrets_are_restored_and_recreated_service_accounts_get_their_entry_back()
+ {
+    install_crd();
+    let client = client().await;
+    let id = unique("ctl-repair");
+    let key = access_key("ctlrepair");
+    let ns = unique("ctl-repair");
+    namespaces(&client, &[&ns], &[]).await;
+    let sas: Api<ServiceAccount> = Api::namespaced(client.clone(), &ns);
+    let builder = |pull: &[&str]| ServiceAccount {
+        metadata: ObjectMeta {
+            name: Some("builder".into()),
+            ..Default::default()
+        },
+        image_pull_secrets: Some(
+            pull.iter()
+                .map(|n| k8s_openapi::api::core::v1::LocalObjectReference {
+                    name: n.to_string(),
+                })
+                .collect(),
+        ),
+        ..Default::default()
+    };
+    sas.create(&PostParams::default(), &builder(&["theirs"]))
+        .await
+        .unwrap();
+    let ctl = ControllerProc::start(&id, &key, &[], &[]);
+    let name = unique("ctl-repair");
+    create_for(
+        &client,
+        &id,
+        &name,
+        json!({"secretName": "ecr-fix", "namespaces": [ns], "registries": [REG],
+               "serviceAccounts": ["default", "builder"]}),
+    )
+    .await;
+    eventually(SETTLE, || ready_is(&client, &name, "True")).await;
+    let original = secret(&client, &ns, "ecr-fix").await.unwrap();
+    let secrets: Api<Secret> = Api::namespaced(client.clone(), &ns);
+
+    // Deleted → back.
+    secrets
+        .delete("ecr-fix", &DeleteParams::default())
+        .await
+        .unwrap();
+    let start = Instant::now();
+    eventually(REACT, || has_secret(&client, &ns, "ecr-fix")).await;
+    eprintln!("deleted Secret restored after {:?}", start.elapsed());
+
+    // Edited by hand → back to what it was.
+    secrets
+        .patch(
+            "ecr-fix",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"data": {".dockerconfigjson": "e30="}})),
+        )
+        .await
+        .unwrap();
+    let start = Instant::now();
+    eventually(REACT, || async {
+        secret(&client, &ns, "ecr-fix")
+            .await
+            .is_some_and(|s| s.data == original.data)
+    })
+    .await;
+    eprintln!("edited Secret restored after {:?}", start.elapsed());
+
+    // A ServiceAccount deleted and recreated with its own entry.
+    sas.delete("builder", &DeleteParams::default())
+        .await
+        .unwrap();
+    eventually(SETTLE, || async {
+        sas.get_opt("builder").await.unwrap().is_none()
+    })
+    .await;
+    sas.create(&PostParams::default(), &builder(&["theirs"]))
+        .await
+        .unwrap();
+    let start = Instant::now();
+    eventually(REACT, || async {
+        let names: Vec<String> = sas
+            .get("builder")
+            .await
+            .unwrap()
+            .image_pull_secrets
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        names == ["theirs", "ecr-fix"]
+    })
+    .await;
+    eprintln!(
+        "recreated ServiceAccount patched after {:?}",
+        start.elapsed()
+    );
+
+    // The default ServiceAccount, recreated by kube-controller-manager.
+    sas.delete("default", &DeleteParams::default())
+        .await
+        .unwrap();
+    eventually(SETTLE, || async {
+        sas.get_opt("default").await.unwrap().is_some_and(|sa| {
+            sa.image_pull_secrets
+                .unwrap_or_default()
+                .iter()
+                .any(|r| r.name == "ecr-fix")
+        })
+    })
+    .await;
+    assert_eq!(
+        token_calls(&moto_url(), &key).len(),
+        1,
+        "repairs need no new token"
+    );
+    ctl.assert_clean_logs();
+}
+
+#[tokio::test]
+async fn nothing_is_written_when_nothing_is_due_and_the_annotation_forces_a_refresh() {
+    install_crd();
+    let client = client().await;
+    let id = unique("ctl-due");
+    let key = access_key("ctldue");
+    let ns = unique("ctl-due");
+    namespaces(&client, &[&ns], &[]).await;
+    let ctl = ControllerProc::start(&id, &key, &[], &[]);
+    let name = unique("ctl-due");
+    create_for(
+        &client,
+        &id,
+        &name,
+        json!({"secretName": "ecr-due", "namespaces": [ns], "registries": [REG]}),
+    )
+    .await;
+    eventually(SETTLE, || ready_is(&client, &name, "True")).await;
+    let first = ready(&client, &name).await.unwrap();
+    let secret_rv = secret(&client, &ns, "ecr-due")
+        .await
+        .unwrap()
+        .resource_version();
+    let sa_rv = Api::<ServiceAccount>::namespaced(client.clone(), &ns)
+        .get("default")
+        .await
+        .unwrap()
+        .resource_version();
+    let written = ctl.metric("ecrcreds_secrets_written_total");
+
+    // Nothing due: no token call, no write, status untouched.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(token_calls(&moto_url(), &key).len(), 1);
+    assert_eq!(
+        secret(&client, &ns, "ecr-due")
+            .await
+            .unwrap()
+            .resource_version(),
+        secret_rv
+    );
+    assert_eq!(ready(&client, &name).await.unwrap(), first);
+
+    // Asked for: a new token call, times advance; moto's token is the same, so
+    // the Secret and ServiceAccount are not rewritten.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    annotate_refresh(&client, &name, "2026-01-01T00:00:00Z").await;
+    eventually(SETTLE, || async {
+        ready(&client, &name)
+            .await
+            .and_then(|s| s.last_refresh_request)
+            .as_deref()
+            == Some("2026-01-01T00:00:00Z")
+    })
+    .await;
+    let second = ready(&client, &name).await.unwrap();
+    assert!(second.last_refresh_time.unwrap().0 > first.last_refresh_time.unwrap().0);
+    assert!(second.next_refresh_time.unwrap().0 > first.next_refresh_time.unwrap().0);
+    assert_eq!(token_calls(&moto_url(), &key).len(), 2);
+    assert_eq!(
+        secret(&client, &ns, "ecr-due")
+            .await
+            .unwrap()
+            .resource_version(),
+        secret_rv
+    );
+    assert_eq!(
+        Api::<ServiceAccount>::namespaced(client.clone(), &ns)
+            .get("default")
+            .await
+            .unwrap()
+            .resource_version(),
+        sa_rv
+    );
+    assert_eq!(ctl.metric("ecrcreds_secrets_written_total"), written);
+    assert!(ctl.metric("ecrcreds_token_calls_total") >= 2.0);
+    assert!(ctl.metric("ecrcreds_reconciles_total") >= 2.0);
+    ctl.assert_clean_logs();
+}
+
+#[tokio::test]
+async fn a_short_refresh_interval_refreshes_on_its_own() {
+    install_crd();
+    let client = client().await;
+    let id = unique("ctl-timer");
+    let key = access_key("ctltimer");
+    let ns = unique("ctl-timer");
+    namespaces(&client, &[&ns], &[]).await;
+    let ctl = ControllerProc::start(&id, &key, &[], &[]);
+    let name = unique("ctl-timer");
+    create_for(
+        &client,
+        &id,
+        &name,
+        json!({"secretName": "ecr-timer", "namespaces": [ns], "registries": [REG], "refreshInterval": "1m"}),
+    )
+    .await;
+    eventually(SETTLE, || ready_is(&client, &name, "True")).await;
+    let first = ready(&client, &name).await.unwrap();
+    let next = first.next_refresh_time.clone().unwrap().0;
+    let last = first.last_refresh_time.clone().unwrap().0;
+    let gap = next.duration_since(last);
+    assert!(
+        gap >= jiff::SignedDuration::from_secs(60) && gap < jiff::SignedDuration::from_secs(64),
+        "{gap:?}"
+    );
+    eventually(Duration::from_secs(90), || async {
+        ready(&client, &name)
+            .await
+            .and_then(|s| s.last_refresh_time)
+            .is_some_and(|t| t.0 > last)
+    })
+    .await;
+    assert_eq!(token_calls(&moto_url(), &key).len(), 2);
+    ctl.assert_clean_logs();
+}
+
+#[tokio::test]
+async fn an_ecr_outage_keeps_secrets_warns_and_recovers_on_its_own() {
+    install_crd();
+    let client = client().await;
+    let id = unique("ctl-outage");
+    let key = access_key("ctloutage");
+    let ns = unique("ctl-outage");
+    namespaces(&client, &[&ns], &[]).await;
+    let port = free_port();
+    let mut moto = PrivateMoto::start_on(port, &[]);
+    let ctl = ControllerProc::start(&id, &key, &[], &[("AWS_ENDPOINT_URL", &moto.url)]);
+    let name = unique("ctl-outage");
+    create_for(
+        &client,
+        &id,
+        &name,
+        json!({"secretName": "ecr-out", "namespaces": [ns], "registries": [REG]}),
+    )
+    .await;
+    eventually(SETTLE, || ready_is(&client, &name, "True")).await;
+    let before = secret(&client, &ns, "ecr-out").await.unwrap();
+
+    moto.stop();
+    annotate_refresh(&client, &name, "outage").await;
+    eventually(SETTLE, || ready_is(&client, &name, "False")).await;
+    let status = ready(&client, &name).await.unwrap();
+    assert_eq!(status.conditions[0].reason, "EcrUnreachable");
+    eventually(SETTLE, || async {
+        events_about(&client, &name).await.iter().any(|e| {
+            e.type_.as_deref() == Some("Warning") && e.reason.as_deref() == Some("EcrUnreachable")
+        })
+    })
+    .await;
+    let during = secret(&client, &ns, "ecr-out").await.unwrap();
+    assert_eq!(during.data, before.data);
+    assert_eq!(during.resource_version(), before.resource_version());
+    assert!(
+        ctl.metrics()
+            .contains("ecrcreds_reconcile_errors_total{reason=\"EcrUnreachable\"}")
+    );
+
+    let start = Instant::now();
+    let _moto = PrivateMoto::start_on(port, &[]);
+    eventually(Duration::from_secs(60), || ready_is(&client, &name, "True")).await;
+    eprintln!("recovered {:?} after moto came back", start.elapsed());
+    assert_eq!(
+        secret(&client, &ns, "ecr-out")
+            .await
+            .unwrap()
+            .resource_version(),
+        before.resource_version()
+    );
+    ctl.assert_clean_logs();
+    assert_events_clean(&events_about(&client, &name).await);
+}
+
+async fn holder(client: &Client, lease: &str) -> Option<String> {
+    Api::<Lease>::namespaced(client.clone(), "default")
+        .get_opt(lease)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|l| l.spec)
+        .and_then(|s| s.holder_identity)
+        .filter(|h| !h.is_empty())
+}
+
+#[tokio::test]
+async fn two_replicas_elect_one_writer_and_hand_over_when_it_dies() {
+    install_crd();
+    let client = client().await;
+    let id = unique("ctl-ha");
+    let key = access_key("ctlha");
+    let lease = unique("ecrcreds-lease");
+    let flags = |who: &'static str| -> Vec<String> {
+        vec![
+            "--leader-elect=true".into(),
+            "--lease-name".into(),
+            lease.clone(),
+            "--lease-namespace".into(),
+            "default".into(),
+            "--lease-duration".into(),
+            "3s".into(),
+            "--identity".into(),
+            who.into(),
+        ]
+    };
+    let a_flags = flags("replica-a");
+    let b_flags = flags("replica-b");
+    let mut a = ControllerProc::start(
+        &id,
+        &key,
+        &a_flags.iter().map(String::as_str).collect::<Vec<_>>(),
+        &[],
+    );
+    eventually(SETTLE, || async { holder(&client, &lease).await.is_some() }).await;
+    let b = ControllerProc::start(
+        &id,
+        &key,
+        &b_flags.iter().map(String::as_str).collect::<Vec<_>>(),
+        &[],
+    );
+    assert_eq!(holder(&client, &lease).await.as_deref(), Some("replica-a"));
+
+    let ns = unique("ctl-ha");
+    namespaces(&client, &[&ns], &[("ha", &id)]).await;
+    let name = unique("ctl-ha");
+    create_for(
+        &client,
+        &id,
+        &name,
+        json!({"secretName": "ecr-ha", "namespaceSelector": {"matchLabels": {"ha": id}}, "registries": [REG]}),
+    )
+    .await;
+    eventually(SETTLE, || has_secret(&client, &ns, "ecr-ha")).await;
+    eventually(SETTLE, || async {
+        a.metric("ecrcreds_secrets_written_total") >= 1.0
+    })
+    .await;
+    assert_eq!(a.metric("ecrcreds_leader"), 1.0);
+    assert_eq!(b.metric("ecrcreds_leader"), 0.0);
+    assert_eq!(
+        b.metric("ecrcreds_secrets_written_total"),
+        0.0,
+        "the standby writes nothing"
+    );
+    assert_eq!(b.metric("ecrcreds_reconciles_total"), 0.0);
+    // Only one manager of ours on the Secret.
+    let s = secret(&client, &ns, "ecr-ha").await.unwrap();
+    let managers: Vec<_> = s
+        .managed_fields()
+        .iter()
+        .filter_map(|m| m.manager.clone())
+        .collect();
+    assert_eq!(managers, vec!["kubectl-ecrcreds"]);
+
+    // The leader dies without releasing the Lease.
+    a.kill();
+    let start = Instant::now();
+    eventually(Duration::from_secs(10), || async {
+        holder(&client, &lease).await.as_deref() == Some("replica-b")
+    })
+    .await;
+    let handover = start.elapsed();
+    eprintln!("replica-b took over {handover:?} after replica-a was killed (lease duration 3s)");
+    assert!(
+        handover <= Duration::from_secs(3) + Duration::from_secs(2),
+        "handover took {handover:?}"
+    );
+    // And the work continues on the new leader.
+    let late = unique("ctl-ha-late");
+    namespaces(&client, &[&late], &[("ha", &id)]).await;
+    eventually(SETTLE, || has_secret(&client, &late, "ecr-ha")).await;
+    assert_eq!(b.metric("ecrcreds_leader"), 1.0);
+    a.assert_clean_logs();
+    b.assert_clean_logs();
+}
+
+#[tokio::test]
+async fn deletion_policy_delete_removes_only_ours_and_retain_leaves_everything() {
+    install_crd();
+    let client = client().await;
+    let id = unique("ctl-del");
+    let key = access_key("ctldel");
+    let keep = unique("ctl-del-keep");
+    let doomed = unique("ctl-del-doomed");
+    namespaces(&client, &[&keep, &doomed], &[]).await;
+    let sas: Api<ServiceAccount> = Api::namespaced(client.clone(), &keep);
+    sas.patch(
+        "default",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"imagePullSecrets": [{"name": "theirs"}]})),
+    )
+    .await
+    .unwrap();
+    let unrelated = Secret {
+        metadata: ObjectMeta {
+            name: Some("unrelated".into()),
+            ..Default::default()
+        },
+        string_data: Some([("k".to_string(), "v".to_string())].into()),
+        ..Default::default()
+    };
+    Api::<Secret>::namespaced(client.clone(), &keep)
+        .create(&PostParams::default(), &unrelated)
+        .await
+        .unwrap();
+    let ctl = ControllerProc::start(&id, &key, &[], &[]);
+    let del = unique("ctl-del");
+    let ret = unique("ctl-ret");
+    create_for(&client, &id, &del, json!({"secretName": "ecr-del", "namespaces": [keep, doomed], "registries": [REG], "deletionPolicy": "Delete"})).await;
+    create_for(
+        &client,
+        &id,
+        &ret,
+        json!({"secretName": "ecr-ret", "namespaces": [keep], "registries": [REG]}),
+    )
+    .await;
+    let api: Api<ECRPullSecret> = Api::all(client.clone());
+    eventually(SETTLE, || async {
+        ready_is(&client, &del, "True").await
+            && ready_is(&client, &ret, "True").await
+            && api
+                .get(&del)
+                .await
+                .unwrap()
+                .finalizers()
+                .contains(&"alchemy.com/cleanup".to_string())
+    })
+    .await;
+    assert!(
+        api.get(&ret).await.unwrap().finalizers().is_empty(),
+        "Retain needs no finalizer"
+    );
+
+    // One target namespace goes away first: it must not block the finalizer.
+    Api::<Namespace>::all(client.clone())
+        .delete(&doomed, &DeleteParams::default())
+        .await
+        .unwrap();
+    api.delete(&del, &DeleteParams::default()).await.unwrap();
+    eventually(SETTLE, || async {
+        api.get_opt(&del).await.unwrap().is_none()
+    })
+    .await;
+    assert!(!has_secret(&client, &keep, "ecr-del").await);
+    let names: Vec<String> = sas
+        .get("default")
+        .await
+        .unwrap()
+        .image_pull_secrets
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    assert_eq!(
+        names,
+        vec!["theirs", "ecr-ret"],
+        "only the deleted resource's entry went"
+    );
+    assert!(has_secret(&client, &keep, "unrelated").await);
+
+    // Retain: the Secret and the entry stay.
+    api.delete(&ret, &DeleteParams::default()).await.unwrap();
+    eventually(SETTLE, || async {
+        api.get_opt(&ret).await.unwrap().is_none()
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(has_secret(&client, &keep, "ecr-ret").await);
+    let names: Vec<String> = sas
+        .get("default")
+        .await
+        .unwrap()
+        .image_pull_secrets
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    assert_eq!(names, vec!["theirs", "ecr-ret"]);
+    ctl.assert_clean_logs();
+}
+
+#[tokio::test]
+async fn sigterm_stops_the_controller_cleanly() {
+    install_crd();
+    let id = unique("ctl-term");
+    let mut ctl = ControllerProc::start(&id, &access_key("ctlterm"), &[], &[]);
+    assert_eq!(http_get(&ctl.metrics_addr, "/readyz").unwrap().0, 200);
+    assert_eq!(ctl.terminate(), Some(0), "logs:\n{}", ctl.logs());
+    ctl.assert_clean_logs();
+}
