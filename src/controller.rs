@@ -384,8 +384,13 @@ async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) -> Result<Act
     if obj.metadata.deletion_timestamp.is_some() {
         if obj.finalizers().iter().any(|f| f == FINALIZER) {
             if obj.spec.deletion_policy() == DeletionPolicy::Delete {
-                let done = reconcile::cleanup(&ctx.client, &name).await?;
-                tracing::info!(resource = %name, secrets = done.secrets_deleted, service_accounts = done.service_accounts_patched, "cleaned up before deletion");
+                let plan = reconcile::plan_cleanup(
+                    &ctx.client,
+                    &reconcile::CleanupScope::Resources(vec![name.clone()]),
+                )
+                .await?;
+                let done = reconcile::execute_cleanup(&ctx.client, &plan).await?;
+                tracing::info!(resource = %name, objects = done.len(), "cleaned up before deletion");
             }
             set_finalizer(ctx, &obj, false).await?;
         }

@@ -6,6 +6,22 @@ use kubectl_ecrcreds::cli::{self, Cli, exit};
 use tracing_subscriber::EnvFilter;
 
 fn main() {
+    // kubectl's plugin completion calls `kubectl_complete-ecrcreds ARGS...`,
+    // which runs `kubectl-ecrcreds __complete ARGS...`: the words are the
+    // user's, so they bypass our own flag parsing.
+    let argv: Vec<String> = std::env::args().collect();
+    if argv.get(1).map(String::as_str) == Some("__complete") {
+        let words = argv[2..].to_vec();
+        let code = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map(|rt| {
+                rt.block_on(cli::completions::complete(words))
+                    .unwrap_or(exit::FAILED)
+            })
+            .unwrap_or(exit::FAILED);
+        std::process::exit(code);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -16,7 +16,7 @@ pub fn table(headers: &[&str]) -> Table {
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(headers.iter().map(|h| h.to_uppercase()));
     for col in t.column_iter_mut() {
-        col.set_padding((0, 3));
+        col.set_padding((0, 2));
     }
     t
 }
@@ -30,6 +30,10 @@ pub fn refresh(reports: &[Report], format: OutputFormat) -> String {
             s
         }
         OutputFormat::Yaml => serde_yaml::to_string(reports).expect("reports serialize"),
+        OutputFormat::Name => reports
+            .iter()
+            .map(|r| format!("ecrpullsecret.alchemy.com/{}\n", r.resource))
+            .collect(),
         OutputFormat::Table | OutputFormat::Wide => {
             let wide = format == OutputFormat::Wide;
             let mut headers = vec![
@@ -144,5 +148,60 @@ mod tests {
             "; did you mean \"team-a\" or \"team-b\"?"
         );
         assert!(suggest("zzzzzzzz", &names).contains("kubectl ecrcreds list"));
+    }
+}
+
+/// A kubectl-style short duration: `45s`, `12m`, `5h`, `3d`.
+pub fn short_duration(secs: i64) -> String {
+    let s = secs.max(0);
+    match s {
+        0..=119 => format!("{s}s"),
+        120..=7199 => format!("{}m", s / 60),
+        7200..=172_799 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86_400),
+    }
+}
+
+/// Age of a timestamp relative to `now`, or `<unknown>`.
+pub fn age(t: Option<&jiff::Timestamp>, now: jiff::Timestamp) -> String {
+    t.map(|t| short_duration(now.as_second() - t.as_second()))
+        .unwrap_or_else(|| "<unknown>".into())
+}
+
+/// Time left until `t`: `11h`, or `expired`.
+pub fn expires_in(t: Option<&jiff::Timestamp>, now: jiff::Timestamp) -> String {
+    match t {
+        None => "-".into(),
+        Some(t) if *t <= now => "expired".into(),
+        Some(t) => short_duration(t.as_second() - now.as_second()),
+    }
+}
+
+/// Serializes `value` as `-o json` or `-o yaml` would.
+pub fn structured<T: serde::Serialize>(value: &T, format: OutputFormat) -> String {
+    match format {
+        OutputFormat::Yaml => serde_yaml::to_string(value).expect("serializable"),
+        _ => {
+            let mut s = serde_json::to_string_pretty(value).expect("serializable");
+            s.push('\n');
+            s
+        }
+    }
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::*;
+
+    #[test]
+    fn short_durations_read_like_kubectl() {
+        assert_eq!(short_duration(45), "45s");
+        assert_eq!(short_duration(600), "10m");
+        assert_eq!(short_duration(5 * 3600), "5h");
+        assert_eq!(short_duration(3 * 86_400), "3d");
+        let now: jiff::Timestamp = "2026-01-01T12:00:00Z".parse().unwrap();
+        let past: jiff::Timestamp = "2015-01-01T00:00:00Z".parse().unwrap();
+        assert_eq!(expires_in(Some(&past), now), "expired");
+        assert_eq!(expires_in(None, now), "-");
     }
 }

@@ -40,5 +40,18 @@ build_venv() {
   touch "$venv/.complete"
 }
 
+# kubectl's bash completion script needs the bash-completion package, which the
+# completion test loads into a real bash.
+install_bash_completion() {
+  [[ -f /usr/share/bash-completion/bash_completion ]] && return
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    log "installing Debian's bash-completion (for the completion test)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bash-completion >/dev/null
+  else
+    die "the completion test needs bash-completion (/usr/share/bash-completion/bash_completion); install it"
+  fi
+}
+
 build_controlplane
 build_venv
+install_bash_completion

@@ -11,7 +11,7 @@ STATE="${1:?usage: testenv/up.sh STATE_DIR}"
 mkdir -p "$STATE"
 STATE="$(cd "$STATE" && pwd)"
 # Every start is a fresh, empty cluster.
-rm -rf "$STATE/etcd" "$STATE/apiserver-certs" "$STATE/pki"
+rm -rf "$STATE/etcd" "$STATE/apiserver-certs" "$STATE/apiserver-bare-certs" "$STATE/pki"
 BIN="$(controlplane_bin)"
 VENV="$(moto_venv)"
 [[ -x "$BIN/kube-apiserver" && -x "$VENV/bin/python" ]] || die "run testenv/build.sh first"
@@ -113,6 +113,20 @@ start kube-controller-manager "$BIN/kube-controller-manager" \
   --v 1
 wait_for "default ServiceAccount" 60 "${KCTL[@]}" -n default get serviceaccount default
 
+# A second, bare API server on the same etcd under another prefix: a cluster
+# where the CRD was never installed, for the "CRD missing" paths.
+BARE_PORT=$(free_port)
+start kube-apiserver-bare "$BIN/kube-apiserver" \
+  --etcd-servers "http://127.0.0.1:$ETCD_PORT" --etcd-prefix /bare-registry \
+  --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$BARE_PORT" \
+  --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
+  --token-auth-file "$PKI/tokens.csv" --authorization-mode RBAC \
+  --service-account-issuer https://kubernetes.default.svc \
+  --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
+  --service-cluster-ip-range 10.97.0.0/16 --cert-dir "$STATE/apiserver-bare-certs" \
+  --endpoint-reconciler-type none --v 0
+sed "s/127.0.0.1:$API_PORT/127.0.0.1:$BARE_PORT/" "$STATE/kubeconfig" > "$STATE/kubeconfig-bare"
+
 start moto "$VENV/bin/python" "$TESTENV_DIR/moto_server.py" --host 127.0.0.1 --port "$MOTO_PORT"
 wait_for moto 30 curl -sf "http://127.0.0.1:$MOTO_PORT/_ecrcreds/calls"
 
@@ -130,6 +144,10 @@ export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 export ECRCREDS_TESTENV="$STATE"
 export ECRCREDS_TEST_MOTO_PYTHON="$VENV/bin/python"
 export ECRCREDS_TEST_MOTO_SCRIPT="$TESTENV_DIR/moto_server.py"
+export ECRCREDS_TEST_PTY_DRIVER="$TESTENV_DIR/pty_drive.py"
 export ECRCREDS_TEST_ETCD_URL="http://127.0.0.1:$ETCD_PORT"
+export ECRCREDS_TEST_BARE_KUBECONFIG="$STATE/kubeconfig-bare"
+export ECRCREDS_TEST_COMPLETIONS_DIR="$REPO_DIR/completions"
 ENV
+wait_for "bare kube-apiserver" 90 "$BIN/kubectl" --kubeconfig "$STATE/kubeconfig-bare" get --raw /readyz
 log "up: API server https://127.0.0.1:$API_PORT, moto http://127.0.0.1:$MOTO_PORT; source $STATE/env.sh"

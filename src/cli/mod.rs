@@ -1,8 +1,13 @@
 //! The command line: global kubectl- and AWS-style flags, one module per
 //! subcommand (each an `Args` and a `run`), and how a run becomes an exit code.
 
+pub mod cleanup;
+pub mod completions;
 pub mod controller;
 pub mod crd;
+pub mod create;
+pub mod describe;
+pub mod list;
 pub mod refresh;
 
 use std::path::PathBuf;
@@ -106,14 +111,48 @@ pub struct GlobalArgs {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create an ECRPullSecret from flags (asking for what is missing on a terminal).
+    Create(create::Args),
+    /// List ECRPullSecret resources and their state.
+    List(list::Args),
+    /// Show a resource's spec, conditions, every target namespace and recent events.
+    Describe(describe::Args),
     /// Refresh the pull secrets of ECRPullSecret resources once, from here.
     Refresh(refresh::Args),
+    /// Remove managed Secrets and only our imagePullSecrets entries.
+    Cleanup(cleanup::Args),
     /// Print the ECRPullSecret CRD as YAML.
     Crd(crd::PrintArgs),
     /// Install or update the ECRPullSecret CRD on the cluster (server-side apply).
     Install(crd::InstallArgs),
     /// Run the in-cluster controller that keeps every resource's Secrets fresh.
     Controller(controller::Args),
+    /// Print a shell completion script.
+    Completions(completions::Args),
+    /// Print the version.
+    Version(VersionArgs),
+}
+
+/// Arguments of `version`.
+#[derive(Debug, clap::Args)]
+pub struct VersionArgs {
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+fn version(args: VersionArgs) -> Result<i32> {
+    let v = serde_json::json!({
+        "name": env!("CARGO_PKG_NAME"),
+        "version": env!("CARGO_PKG_VERSION"),
+        "kubernetesApi": "v1.37",
+    });
+    let text = match args.output {
+        OutputFormat::Json | OutputFormat::Yaml => crate::output::structured(&v, args.output),
+        _ => format!("kubectl-ecrcreds {}\n", env!("CARGO_PKG_VERSION")),
+    };
+    crate::output::print(&text)?;
+    Ok(exit::OK)
 }
 
 /// How log lines are written.
@@ -138,6 +177,8 @@ pub enum OutputFormat {
     Json,
     /// YAML.
     Yaml,
+    /// `kind/name` only (where it applies).
+    Name,
 }
 
 impl GlobalArgs {
@@ -243,6 +284,7 @@ impl GlobalArgs {
             recorder,
             metrics,
             payloads: Default::default(),
+            progress: Default::default(),
         })
     }
 }
@@ -264,7 +306,13 @@ fn kubeconfig_error(e: &kube::config::KubeconfigError, context: Option<&str>) ->
 /// Runs the parsed command line and returns the exit code.
 pub async fn run(cli: Cli) -> Result<i32> {
     match cli.command {
+        Command::Create(args) => create::run(&cli.global, args).await,
+        Command::List(args) => list::run(&cli.global, args).await,
+        Command::Describe(args) => describe::run(&cli.global, args).await,
         Command::Refresh(args) => refresh::run(&cli.global, args).await,
+        Command::Cleanup(args) => cleanup::run(&cli.global, args).await,
+        Command::Completions(args) => completions::run(args),
+        Command::Version(args) => version(args),
         Command::Crd(args) => crd::print(args),
         Command::Install(args) => crd::install(&cli.global, args).await,
         Command::Controller(args) => controller::run(&cli.global, args).await,

@@ -64,7 +64,8 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
     let mut reports: Vec<Report> = Vec::new();
     for obj in &resources {
         tracing::info!(resource = %obj.name_any(), "refreshing");
-        let report = reconcile::reconcile(&ctx, obj, Mode::Refresh, Duration::ZERO).await?;
+        let pass = reconcile::reconcile(&ctx, obj, Mode::Refresh, Duration::ZERO);
+        let report = with_progress(&ctx, &obj.name_any(), pass).await?;
         if let Some(err) = &report.error {
             eprintln!("error: ECRPullSecret {}: {err}", report.resource);
         }
@@ -83,6 +84,53 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
         exit::PARTIAL
     };
     Ok(code)
+}
+
+/// Fan-outs at least this large show progress on stderr.
+const PROGRESS_FROM: usize = 50;
+
+/// Runs `pass`, showing how many namespaces are done: a line redrawn in place
+/// on a terminal, a plain line every few seconds otherwise.
+async fn with_progress<F: std::future::Future>(
+    ctx: &reconcile::Context,
+    name: &str,
+    pass: F,
+) -> F::Output {
+    use std::io::{IsTerminal, Write};
+    use std::sync::atomic::Ordering::Relaxed;
+    let tty = std::io::stderr().is_terminal();
+    let every = if tty {
+        Duration::from_millis(100)
+    } else {
+        Duration::from_secs(2)
+    };
+    tokio::pin!(pass);
+    let mut ticker = tokio::time::interval(every);
+    ticker.tick().await;
+    let mut shown = false;
+    loop {
+        tokio::select! {
+            out = &mut pass => {
+                if shown && tty {
+                    eprint!("\r\x1b[2K");
+                }
+                return out;
+            }
+            _ = ticker.tick() => {
+                let (done, total) = (ctx.progress.done.load(Relaxed), ctx.progress.total.load(Relaxed));
+                if total < PROGRESS_FROM {
+                    continue;
+                }
+                shown = true;
+                if tty {
+                    eprint!("\r\x1b[2K{name}: {done}/{total} namespaces");
+                    let _ = std::io::stderr().flush();
+                } else {
+                    eprintln!("{name}: {done}/{total} namespaces");
+                }
+            }
+        }
+    }
 }
 
 /// Reads one resource; a missing one gets a suggestion of similar names.

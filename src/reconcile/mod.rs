@@ -10,9 +10,11 @@
 
 pub mod apply;
 pub mod desired;
+pub mod observed;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt, stream};
@@ -55,6 +57,18 @@ pub struct Context {
     pub metrics: Arc<Metrics>,
     /// The last payload written per resource, for repair passes.
     pub payloads: Mutex<HashMap<String, CachedPayload>>,
+    /// Namespaces done out of those targeted in the current pass, for
+    /// progress displays.
+    pub progress: Progress,
+}
+
+/// Counters a caller may poll while a pass runs.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Namespaces the pass will write.
+    pub total: std::sync::atomic::AtomicUsize,
+    /// Namespaces finished.
+    pub done: std::sync::atomic::AtomicUsize,
 }
 
 /// What happened to the Secret in one namespace.
@@ -294,6 +308,8 @@ pub async fn reconcile(
         let ns_sas = sas_by_ns.remove(ns).unwrap_or_default();
         work.push((ns.clone(), desired, action, ns_sas));
     }
+    ctx.progress.total.store(work.len(), Ordering::Relaxed);
+    ctx.progress.done.store(0, Ordering::Relaxed);
     let wanted_sas = &wanted_sas;
     let secret_name_ref = &secret_name;
     let mut reports: Vec<NamespaceReport> = stream::iter(work)
@@ -460,42 +476,137 @@ fn report_done(
     }
 }
 
-/// What a cleanup removed.
-#[derive(Clone, Debug, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CleanupReport {
-    /// Secrets deleted.
-    pub secrets_deleted: usize,
-    /// ServiceAccounts whose entry was removed.
-    pub service_accounts_patched: usize,
-    /// `namespace/name` of every object touched, sorted.
-    pub objects: Vec<String>,
+/// Which managed Secrets a cleanup covers.
+#[derive(Clone, Debug)]
+pub enum CleanupScope {
+    /// Those written for these resources.
+    Resources(Vec<String>),
+    /// Every Secret we manage.
+    All,
+    /// Those whose resource no longer exists.
+    Orphans,
 }
 
-/// Removes the Secrets written for `resource` and only our entry in the
-/// ServiceAccounts of those namespaces. Objects already gone, and namespaces
-/// already deleted, count as done.
-pub async fn cleanup(client: &Client, resource: &str) -> Result<CleanupReport> {
-    let mut report = CleanupReport::default();
-    for secret in apply::managed_secrets(client, Some(resource)).await? {
+/// One object a cleanup removes or edits.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CleanupItem {
+    /// `secret` (deleted) or `serviceaccount` (our entry removed).
+    pub kind: &'static str,
+    /// Its namespace.
+    pub namespace: String,
+    /// Its name.
+    pub name: String,
+    /// The resource it belonged to.
+    pub resource: String,
+    /// For a ServiceAccount, the entry removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
+}
+
+/// Works out what a cleanup would remove, without changing anything: our
+/// labelled Secrets in scope, and in their namespaces the ServiceAccounts that
+/// list them. Entries of others are never part of it.
+pub async fn plan_cleanup(client: &Client, scope: &CleanupScope) -> Result<Vec<CleanupItem>> {
+    let secrets = match scope {
+        CleanupScope::Resources(names) => {
+            let mut all = Vec::new();
+            for n in names {
+                all.extend(apply::managed_secrets(client, Some(n)).await?);
+            }
+            all
+        }
+        CleanupScope::All | CleanupScope::Orphans => apply::managed_secrets(client, None).await?,
+    };
+    let existing: std::collections::HashSet<String> = if matches!(scope, CleanupScope::Orphans) {
+        let api: kube::Api<ECRPullSecret> = kube::Api::all(client.clone());
+        api.list_metadata(&Default::default())
+            .await
+            .map_err(|e| Error::kube("list ECRPullSecret resources", e))?
+            .items
+            .iter()
+            .map(|m| m.name_any())
+            .collect()
+    } else {
+        Default::default()
+    };
+    let mut items = Vec::new();
+    let mut by_ns: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for secret in secrets {
+        let owner = secret
+            .labels()
+            .get(crate::crd::OWNER_LABEL)
+            .cloned()
+            .unwrap_or_default();
+        if matches!(scope, CleanupScope::Orphans) && existing.contains(&owner) {
+            continue;
+        }
         let ns = secret.namespace().unwrap_or_default();
-        let name = secret.name_any();
+        by_ns
+            .entry(ns.clone())
+            .or_default()
+            .push((secret.name_any(), owner.clone()));
+        items.push(CleanupItem {
+            kind: "secret",
+            namespace: ns,
+            name: secret.name_any(),
+            resource: owner,
+            entry: None,
+        });
+    }
+    for (ns, secrets) in by_ns {
         for sa in apply::service_accounts_in(client, &ns).await? {
-            let sa_name = sa.name_any();
-            if apply::edit_pull_secret(client, sa, &name, false).await? {
-                report.service_accounts_patched += 1;
-                report
-                    .objects
-                    .push(format!("serviceaccount {ns}/{sa_name}"));
+            for (secret_name, owner) in &secrets {
+                if sa
+                    .image_pull_secrets
+                    .iter()
+                    .flatten()
+                    .any(|r| &r.name == secret_name)
+                {
+                    items.push(CleanupItem {
+                        kind: "serviceaccount",
+                        namespace: ns.clone(),
+                        name: sa.name_any(),
+                        resource: owner.clone(),
+                        entry: Some(secret_name.clone()),
+                    });
+                }
             }
         }
-        if apply::delete_secret(client, &ns, &name).await? {
-            report.secrets_deleted += 1;
-            report.objects.push(format!("secret {ns}/{name}"));
+    }
+    items.sort();
+    Ok(items)
+}
+
+/// Carries out a plan: ServiceAccount entries first (so no ServiceAccount ever
+/// points at a deleted Secret for long), then the Secrets. Objects already gone
+/// count as done. Returns the items actually changed.
+pub async fn execute_cleanup(client: &Client, plan: &[CleanupItem]) -> Result<Vec<CleanupItem>> {
+    let mut done = Vec::new();
+    for item in plan.iter().filter(|i| i.kind == "serviceaccount") {
+        let api: kube::Api<ServiceAccount> = kube::Api::namespaced(client.clone(), &item.namespace);
+        let sa = match api.get_opt(&item.name).await {
+            Ok(Some(sa)) => sa,
+            Ok(None) => continue,
+            Err(kube::Error::Api(s)) if s.code == 404 => continue,
+            Err(e) => {
+                return Err(Error::kube(
+                    format!("get ServiceAccount {}/{}", item.namespace, item.name),
+                    e,
+                ));
+            }
+        };
+        let entry = item.entry.as_deref().unwrap_or_default();
+        if apply::edit_pull_secret(client, sa, entry, false).await? {
+            done.push(item.clone());
         }
     }
-    report.objects.sort();
-    Ok(report)
+    for item in plan.iter().filter(|i| i.kind == "secret") {
+        if apply::delete_secret(client, &item.namespace, &item.name).await? {
+            done.push(item.clone());
+        }
+    }
+    Ok(done)
 }
 
 /// The Secret and ServiceAccount work in one namespace; failures stay here.
