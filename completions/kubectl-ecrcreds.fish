@@ -193,7 +193,7 @@ complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand contro
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand controller" -l identity -d 'This replica\'s identity in the Lease (default: the pod or host name)' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand controller" -l concurrency -d 'How many namespaces are written at once for one resource' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand controller" -l workers -d 'How many resources are reconciled at once' -r
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand controller" -l token-reuse -d 'How long a fetched token is shared between resources with the same credentials and region' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand controller" -l token-reuse -d 'How long a fetched token is shared between resources with the same credentials and region that refresh at about the same time (kept well below the shortest interval, 1m)' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand controller" -l debounce -d 'How long triggers for one resource are gathered before a pass' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand controller" -s l -l selector -d 'Only handle ECRPullSecret resources matching this label selector (e.g. for a canary)' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand controller" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)' -r -F

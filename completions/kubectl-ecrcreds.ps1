@@ -213,7 +213,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ecrcreds' -ScriptBlock 
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'This replica''s identity in the Lease (default: the pod or host name)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many namespaces are written at once for one resource')
             [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'How many resources are reconciled at once')
-            [CompletionResult]::new('--token-reuse', '--token-reuse', [CompletionResultType]::ParameterName, 'How long a fetched token is shared between resources with the same credentials and region')
+            [CompletionResult]::new('--token-reuse', '--token-reuse', [CompletionResultType]::ParameterName, 'How long a fetched token is shared between resources with the same credentials and region that refresh at about the same time (kept well below the shortest interval, 1m)')
             [CompletionResult]::new('--debounce', '--debounce', [CompletionResultType]::ParameterName, 'How long triggers for one resource are gathered before a pass')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only handle ECRPullSecret resources matching this label selector (e.g. for a canary)')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Only handle ECRPullSecret resources matching this label selector (e.g. for a canary)')

@@ -264,7 +264,7 @@ _arguments "${_arguments_options[@]}" : \
 '--identity=[This replica'\''s identity in the Lease (default\: the pod or host name)]:ID:_default' \
 '--concurrency=[How many namespaces are written at once for one resource]:N:_default' \
 '--workers=[How many resources are reconciled at once]:N:_default' \
-'--token-reuse=[How long a fetched token is shared between resources with the same credentials and region]:DURATION:_default' \
+'--token-reuse=[How long a fetched token is shared between resources with the same credentials and region that refresh at about the same time (kept well below the shortest interval, 1m)]:DURATION:_default' \
 '--debounce=[How long triggers for one resource are gathered before a pass]:DURATION:_default' \
 '-l+[Only handle ECRPullSecret resources matching this label selector (e.g. for a canary)]:SELECTOR:_default' \
 '--selector=[Only handle ECRPullSecret resources matching this label selector (e.g. for a canary)]:SELECTOR:_default' \

@@ -49,8 +49,9 @@ pub struct Args {
     /// How many resources are reconciled at once.
     #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub workers: u16,
-    /// How long a fetched token is shared between resources with the same credentials and region.
-    #[arg(long, default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
+    /// How long a fetched token is shared between resources with the same credentials and
+    /// region that refresh at about the same time (kept well below the shortest interval, 1m).
+    #[arg(long, default_value = "10s", value_parser = parse_duration, value_name = "DURATION")]
     pub token_reuse: Duration,
     /// How long triggers for one resource are gathered before a pass.
     #[arg(long, default_value = "200ms", value_parser = parse_duration, value_name = "DURATION")]
@@ -67,6 +68,11 @@ fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
 
 /// Runs the controller until SIGTERM.
 pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
+    if args.token_reuse >= Duration::from_secs(60) {
+        return Err(Error::Invalid(
+            "--token-reuse must be shorter than 1m, the shortest refresh interval".into(),
+        ));
+    }
     let client = global.client().await?;
     let ctx = global
         .context(client, args.concurrency.into(), Some(args.token_reuse))
