@@ -2,7 +2,8 @@
 # Builds what the tests need, once, into the cache ($ECRCREDS_CACHE):
 #  - etcd, kube-apiserver, kube-controller-manager and kubectl, from their Go
 #    modules at the versions pinned in testenv/controlplane/go.mod;
-#  - a Python venv with moto in server mode, pinned by testenv/requirements.txt.
+#  - a Python venv with moto in server mode, pinned by testenv/requirements.txt;
+#  - helm and krew's validate-krew-manifest, from their Go modules.
 # A second run finds both and returns in well under a second.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -17,7 +18,11 @@ build_controlplane() {
   log "building etcd, kube-apiserver, kube-controller-manager and kubectl (first run only; several minutes on 2 cores)"
   local tmp="$bin.tmp.$$"
   mkdir -p "$tmp"
-  (cd "$TESTENV_DIR/controlplane" && go build -trimpath -ldflags "-s -w" -o "$tmp/" \
+  # Stamp the version as Kubernetes' own release builds do, so clients (Helm's
+  # kubeVersion check, kubectl version) see v1.37.2 rather than v0.0.0-master.
+  local v="k8s.io/component-base/version"
+  local stamp="-X $v.gitVersion=$K8S_VERSION -X $v.gitMajor=1 -X $v.gitMinor=37 -X $v.gitTreeState=clean"
+  (cd "$TESTENV_DIR/controlplane" && go build -trimpath -ldflags "-s -w $stamp" -o "$tmp/" \
       ./cmd/etcd \
       k8s.io/kubernetes/cmd/kube-apiserver \
       k8s.io/kubernetes/cmd/kube-controller-manager \
@@ -52,6 +57,22 @@ install_bash_completion() {
   fi
 }
 
+build_tools() {
+  local bin; bin="$(tools_bin)"
+  if [[ -x "$bin/helm" && -x "$bin/validate-krew-manifest" ]]; then
+    log "helm and validate-krew-manifest cached in $bin"
+    return
+  fi
+  log "building helm and validate-krew-manifest from their Go modules (first run only)"
+  local tmp="$bin.tmp.$$"
+  mkdir -p "$tmp"
+  GOBIN="$tmp" GOFLAGS=-trimpath go install -ldflags "-s -w" "$HELM_MODULE"
+  GOBIN="$tmp" GOFLAGS=-trimpath go install -ldflags "-s -w" "$KREW_VALIDATOR_MODULE"
+  rm -rf "$bin"
+  mv "$tmp" "$bin"
+}
+
 build_controlplane
 build_venv
+build_tools
 install_bash_completion

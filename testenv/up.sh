@@ -133,7 +133,7 @@ wait_for moto 30 curl -sf "http://127.0.0.1:$MOTO_PORT/_ecrcreds/calls"
 cat > "$STATE/env.sh" <<ENV
 # Source this to talk to the test environment in $STATE.
 export KUBECONFIG="$STATE/kubeconfig"
-export PATH="$BIN:\$PATH"
+export PATH="$BIN:$(tools_bin):\$PATH"
 export AWS_ENDPOINT_URL="http://127.0.0.1:$MOTO_PORT"
 export AWS_EC2_METADATA_DISABLED=true
 export AWS_ACCESS_KEY_ID=AKIATESTENVDEFAULT00

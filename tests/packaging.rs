@@ -1,0 +1,448 @@
+//! Packaging checked with the real tools: the Helm chart (lint, template
+//! validated by the API server, install, RBAC proven by running the controller
+//! as the chart's ServiceAccount), the krew manifest, and generated files.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::*;
+use k8s_openapi::api::core::v1::{Secret, ServiceAccount};
+use kube::api::{DeleteParams, ObjectMeta, PostParams};
+use kube::Api;
+use kubectl_ecrcreds::crd::ECRPullSecret;
+use serde_json::json;
+
+const REG: &str = "111122223333.dkr.ecr.us-east-1.amazonaws.com";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs a tool from the test environment's PATH; returns (exit code, stdout, stderr).
+fn tool(cmd: &str, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(cmd)
+        .args(args)
+        .current_dir(repo())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{cmd} is on PATH (testenv/build.sh builds it): {e}"));
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_chart_crd_is_the_binarys_crd() {
+    let committed =
+        std::fs::read_to_string(repo().join("chart/crds/ecrpullsecrets.alchemy.com.yaml")).unwrap();
+    assert!(
+        committed == kubectl_ecrcreds::crd::crd_yaml(),
+        "chart/crds is stale: regenerate with `kubectl-ecrcreds crd > chart/crds/ecrpullsecrets.alchemy.com.yaml`"
+    );
+}
+
+#[test]
+fn helm_lint_is_clean_with_defaults_and_with_everything_on() {
+    for extra in [vec![], vec!["-f", "tests/data/values-everything.yaml"]] {
+        let mut args = vec!["lint", "--strict", "chart"];
+        args.extend(extra.iter());
+        let (code, out, err) = tool("helm", &args, None);
+        assert_eq!(code, 0, "helm lint {extra:?}:\n{out}\n{err}");
+        assert!(out.contains("0 chart(s) failed"), "{out}");
+    }
+}
+
+#[test]
+fn rendered_manifests_are_accepted_by_the_api_server_schemas() {
+    for extra in [vec![], vec!["-f", "tests/data/values-everything.yaml"]] {
+        let mut args = vec![
+            "template",
+            "rel",
+            "chart",
+            "--namespace",
+            "ecr-system",
+            "--include-crds",
+            "--kube-version",
+            "1.37.2",
+        ];
+        args.extend(extra.iter());
+        let (code, rendered, err) = tool("helm", &args, None);
+        assert_eq!(code, 0, "helm template: {err}");
+        // The ServiceMonitor belongs to the Prometheus Operator, not Kubernetes:
+        // checked for shape here, everything else by the API server itself.
+        let docs: Vec<&str> = rendered.split("\n---\n").collect();
+        let (monitors, kube_docs): (Vec<&str>, Vec<&str>) = docs
+            .into_iter()
+            .partition(|d| d.contains("kind: ServiceMonitor"));
+        if !extra.is_empty() {
+            assert_eq!(monitors.len(), 1);
+            let m: serde_yaml::Value = serde_yaml::from_str(monitors[0]).unwrap();
+            assert_eq!(m["spec"]["endpoints"][0]["port"], "metrics");
+        }
+        let (code, out, err) = tool(
+            "kubectl",
+            &["apply", "--dry-run=server", "--validate=strict", "-f", "-"],
+            Some(&kube_docs.join("\n---\n")),
+        );
+        // The release namespace does not exist on the test server; a dry run
+        // into it fails for that reason only, so render into an existing one.
+        assert!(
+            code == 0 || err.contains("namespaces \"ecr-system\" not found"),
+            "{out}\n{err}"
+        );
+        if code != 0 {
+            let fixed = kube_docs
+                .join("\n---\n")
+                .replace("namespace: ecr-system", "namespace: default");
+            let (code, out, err) = tool(
+                "kubectl",
+                &["apply", "--dry-run=server", "--validate=strict", "-f", "-"],
+                Some(&fixed),
+            );
+            assert_eq!(code, 0, "{out}\n{err}");
+        }
+    }
+}
+
+#[test]
+fn values_schema_rejects_a_wrong_type() {
+    let (code, _, err) = tool(
+        "helm",
+        &[
+            "template",
+            "rel",
+            "chart",
+            "--kube-version",
+            "1.37.2",
+            "--set",
+            "replicaCount=two",
+        ],
+        None,
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("replicaCount"), "{err}");
+    let (code, _, err) = tool(
+        "helm",
+        &[
+            "template",
+            "rel",
+            "chart",
+            "--kube-version",
+            "1.37.2",
+            "--set",
+            "aws.registry=docker.io",
+        ],
+        None,
+    );
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("aws.registry") || err.contains("registry"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_original_charts_values_become_the_controllers_defaults() {
+    let (code, rendered, err) = tool(
+        "helm",
+        &[
+            "template",
+            "rel",
+            "chart",
+            "--kube-version",
+            "1.37.2",
+            "--set",
+            "aws.region=eu-west-1,aws.registry=111122223333,aws.credentials.secretName=aws-creds",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    for needle in [
+        "name: AWS_REGION\n              value: \"eu-west-1\"",
+        "name: REGISTRY\n              value: \"111122223333\"",
+        "name: AWS_CREDENTIALS_SECRET_NAME\n              value: \"aws-creds\"",
+        "name: AWS_CREDENTIALS_SECRET_NAMESPACE\n              value: \"default\"",
+    ] {
+        assert!(
+            rendered.contains(needle),
+            "missing {needle:?} in:\n{rendered}"
+        );
+    }
+    // Restricted pod security.
+    for needle in [
+        "runAsNonRoot: true",
+        "readOnlyRootFilesystem: true",
+        "allowPrivilegeEscalation: false",
+        "- ALL",
+        "type: RuntimeDefault",
+    ] {
+        assert!(rendered.contains(needle), "{needle}");
+    }
+}
+
+#[test]
+fn the_krew_manifest_passes_krews_validator_as_committed_and_as_released() {
+    let (code, out, err) = tool(
+        "validate-krew-manifest",
+        &["-manifest", "krew/ecrcreds.yaml", "-skip-install"],
+        None,
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+
+    // The release step fills in URIs and checksums from real archives.
+    let dist = std::env::temp_dir().join(unique("dist"));
+    std::fs::create_dir_all(&dist).unwrap();
+    let binary = env!("CARGO_BIN_EXE_kubectl-ecrcreds");
+    let staging = dist.join("staging");
+    std::fs::create_dir_all(&staging).unwrap();
+    std::fs::copy(binary, staging.join("kubectl-ecrcreds")).unwrap();
+    for platform in ["linux-amd64", "linux-arm64", "darwin-amd64", "darwin-arm64"] {
+        let archive = dist.join(format!("kubectl-ecrcreds-v9.8.7-{platform}.tar.gz"));
+        let st = Command::new("tar")
+            .arg("-C")
+            .arg(&staging)
+            .arg("-czf")
+            .arg(&archive)
+            .arg("kubectl-ecrcreds")
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+    for platform in ["windows-amd64", "windows-arm64"] {
+        // No Windows build here: any file stands in, the checksum is what matters.
+        std::fs::write(
+            dist.join(format!("kubectl-ecrcreds-v9.8.7-{platform}.zip")),
+            platform,
+        )
+        .unwrap();
+    }
+    let (code, manifest, err) = tool(
+        "release/krew-manifest.sh",
+        &["9.8.7", dist.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(manifest.contains("version: v9.8.7"));
+    assert!(!manifest.contains("v0.1.0"), "{manifest}");
+    let linux = Command::new("sha256sum")
+        .arg(dist.join("kubectl-ecrcreds-v9.8.7-linux-amd64.tar.gz"))
+        .output()
+        .unwrap();
+    let sum = String::from_utf8_lossy(&linux.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        manifest.contains(&format!("sha256: \"{sum}\"")),
+        "{manifest}"
+    );
+    let released = dist.join("ecrcreds.yaml");
+    std::fs::write(&released, &manifest).unwrap();
+    let (code, out, err) = tool(
+        "validate-krew-manifest",
+        &["-manifest", released.to_str().unwrap(), "-skip-install"],
+        None,
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+}
+
+fn can_i(as_user: &str, verb: &str, resource: &str, ns: Option<&str>) -> bool {
+    let mut args = vec!["auth", "can-i", verb, resource, "--as", as_user];
+    if let Some(ns) = ns {
+        args.extend(["-n", ns]);
+    }
+    let (_, out, _) = tool("kubectl", &args, None);
+    out.trim() == "yes"
+}
+
+#[tokio::test]
+async fn helm_install_works_and_its_rbac_is_enough_and_no_more() {
+    install_crd();
+    let client = client().await;
+    let release_ns = unique("ecr-system");
+    namespaces(&client, &[&release_ns], &[]).await;
+    let release = unique("rel");
+    let (code, out, err) = tool(
+        "helm",
+        &[
+            "install",
+            &release,
+            "chart",
+            "-n",
+            &release_ns,
+            "--set",
+            "replicaCount=1",
+            "--set",
+            "podDisruptionBudget.enabled=false",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "helm install:\n{out}\n{err}");
+    let sa_name = format!("{release}-kubectl-ecrcreds");
+    let sa_user = format!("system:serviceaccount:{release_ns}:{sa_name}");
+    let (code, out, _) = tool(
+        "kubectl",
+        &[
+            "get",
+            "deployment,serviceaccount,service",
+            "-n",
+            &release_ns,
+            "-o",
+            "name",
+        ],
+        None,
+    );
+    assert_eq!(code, 0);
+    for obj in [
+        format!("deployment.apps/{sa_name}"),
+        format!("serviceaccount/{sa_name}"),
+        format!("service/{sa_name}-metrics"),
+    ] {
+        assert!(out.contains(&obj), "{obj} in:\n{out}");
+    }
+
+    // Minimal: none of what it does not need.
+    for (verb, resource, ns) in [
+        ("delete", "namespaces", None),
+        ("create", "namespaces", None),
+        ("update", "secrets", Some("default")),
+        ("get", "configmaps", Some("default")),
+        ("list", "pods", None),
+        ("create", "deployments", Some(release_ns.as_str())),
+        ("create", "clusterrolebindings", None),
+        ("delete", "ecrpullsecrets.alchemy.com", None),
+        ("create", "ecrpullsecrets.alchemy.com", None),
+        ("update", "serviceaccounts", Some("default")),
+        ("create", "serviceaccounts", Some("default")),
+        ("create", "leases.coordination.k8s.io", Some("default")),
+        ("impersonate", "users", None),
+    ] {
+        assert!(
+            !can_i(&sa_user, verb, resource, ns),
+            "{sa_user} must not {verb} {resource} in {ns:?}"
+        );
+    }
+    assert!(can_i(
+        &sa_user,
+        "patch",
+        "leases.coordination.k8s.io",
+        Some(&release_ns)
+    ));
+
+    // Enough: the controller, run here as that ServiceAccount, does the whole job.
+    let kc = std::fs::read_to_string(kubeconfig()).unwrap();
+    let as_sa = std::env::temp_dir().join(format!("{}.yaml", unique("as-sa")));
+    std::fs::write(
+        &as_sa,
+        kc.replace("    token: ", &format!("    as: {sa_user}\n    token: ")),
+    )
+    .unwrap();
+    let nss = [unique("rbac-a"), unique("rbac-b"), unique("rbac-c")];
+    let ns_refs: Vec<&str> = nss.iter().map(String::as_str).collect();
+    namespaces(&client, &ns_refs, &[]).await;
+    let creds = Secret {
+        metadata: ObjectMeta {
+            name: Some("aws-creds".into()),
+            ..Default::default()
+        },
+        string_data: Some(
+            [
+                ("AWS_ACCESS_KEY_ID".to_string(), access_key("rbac")),
+                (
+                    "AWS_SECRET_ACCESS_KEY".to_string(),
+                    "ref-secret-key-do-not-print".to_string(),
+                ),
+            ]
+            .into(),
+        ),
+        ..Default::default()
+    };
+    Api::<Secret>::namespaced(client.clone(), &release_ns)
+        .create(&PostParams::default(), &creds)
+        .await
+        .unwrap();
+    let id = unique("rbac");
+    let ctl = ControllerProc::start(
+        &id,
+        "unused",
+        &[
+            "--kubeconfig",
+            as_sa.to_str().unwrap(),
+            "--leader-elect=true",
+            "--lease-namespace",
+            &release_ns,
+            "--lease-name",
+            &release,
+        ],
+        &[],
+    );
+    let name = unique("rbac");
+    create_for(&client, &id, &name, json!({
+        "secretName": "ecr-rbac", "namespaces": nss, "registries": [REG], "deletionPolicy": "Delete",
+        "credentials": {"secretRef": {"name": "aws-creds", "namespace": release_ns}},
+    })).await;
+    let api: Api<ECRPullSecret> = Api::all(client.clone());
+    eventually(Duration::from_secs(30), || async {
+        api.get(&name)
+            .await
+            .ok()
+            .and_then(|o| o.status)
+            .is_some_and(|s| {
+                s.conditions
+                    .iter()
+                    .any(|c| c.type_ == "Ready" && c.status == "True")
+            })
+    })
+    .await;
+    for ns in &nss {
+        assert!(secret(&client, ns, "ecr-rbac").await.is_some());
+        let sa = Api::<ServiceAccount>::namespaced(client.clone(), ns)
+            .get("default")
+            .await
+            .unwrap();
+        assert!(
+            sa.image_pull_secrets
+                .unwrap_or_default()
+                .iter()
+                .any(|r| r.name == "ecr-rbac")
+        );
+    }
+    // Deletion with cleanup, still as the ServiceAccount.
+    api.delete(&name, &DeleteParams::default()).await.unwrap();
+    eventually(Duration::from_secs(30), || async {
+        api.get_opt(&name).await.unwrap().is_none()
+    })
+    .await;
+    for ns in &nss {
+        assert!(secret(&client, ns, "ecr-rbac").await.is_none());
+    }
+    let logs = ctl.logs();
+    assert!(
+        !logs.contains("forbidden"),
+        "a permission was missing:\n{logs}"
+    );
+    ctl.assert_clean_logs();
+    let _ = tool("helm", &["uninstall", &release, "-n", &release_ns], None);
+}
