@@ -1,34 +1,50 @@
 #!/usr/bin/env bash
 # Fan-out benchmark on the local API server + moto (everything on loopback).
-# For each N: creates N namespaces, then measures
-#   - controller: time from creating an ECRPullSecret (selector over the N
-#     namespaces) until its status reports N ready, plus token calls and API
-#     write requests (from kube-apiserver's own request counters);
-#   - a second cycle with nothing changed (refresh requested): writes must be 0;
-#   - controller RSS at idle afterwards;
-#   - a one-shot `kubectl ecrcreds refresh` of a second resource over the same
-#     namespaces.
-# Usage: bench/fanout.sh [N...]      (default: 100 1000)
+# For each N, on a fresh control plane with N labelled namespaces:
+#   A. controller, product defaults (Secret + default ServiceAccount entry):
+#      creation → status N/N ready, token calls, API writes (kube-apiserver's own
+#      request counters), writes in a second cycle where nothing changed, peak
+#      and idle RSS, CPU seconds;
+#   B. controller writing only the N Secrets (serviceAccounts: []), and
+#   L. the leanest client (examples/lean_apply.rs: server-side apply of the same
+#      N Secrets, same concurrency, nothing else): B/L is our ratio to the limit;
+#   R. a one-shot `kubectl ecrcreds refresh` writing only the N Secrets.
+# Usage: bench/fanout.sh [N...]      (default: 100 1000 5000)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../testenv/lib.sh"
 cd "$REPO_DIR"
-SIZES=("${@:-100 1000}")
-[[ $# -eq 0 ]] && SIZES=(100 1000)
+SIZES=("$@")
+[[ $# -eq 0 ]] && SIZES=(100 1000 5000)
+CONCURRENCY=32
 
 "$TESTENV_DIR/build.sh"
-cargo build --release --quiet
+cargo build --release --quiet --bin kubectl-ecrcreds --example lean_apply
 BIN="$REPO_DIR/target/release/kubectl-ecrcreds"
+LEAN="$REPO_DIR/target/release/examples/lean_apply"
 
 now_ms() { date +%s%3N; }
-api_writes() { # PATCH/POST/PUT/DELETE requests on secrets and serviceaccounts so far
+api_writes() { # write requests on secrets and serviceaccounts so far, as kube-apiserver counted them
   kubectl get --raw /metrics | awk '/^apiserver_request_total\{/ && /resource="(secrets|serviceaccounts)"/ && /verb="(PATCH|POST|PUT|DELETE|APPLY)"/ {s+=$NF} END {print s+0}'
 }
 token_calls() { curl -s "$AWS_ENDPOINT_URL/_ecrcreds/calls" | python3 -c 'import json,sys; print(sum(1 for c in json.load(sys.stdin)["calls"] if c["action"]=="GetAuthorizationToken"))'; }
 ready_count() { kubectl get ecrps "$1" -o jsonpath='{.status.namespaces.ready}' 2>/dev/null || true; }
-rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+mib() { awk -v k="$2:" '$1 == k {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 cpu_s() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$1/stat"; }
+resource() { # name secretName serviceAccounts-json
+  cat <<YAML | kubectl apply -f - >/dev/null
+apiVersion: alchemy.com/v1alpha1
+kind: ECRPullSecret
+metadata: {name: $1, labels: {bench: controller}}
+spec:
+  secretName: $2
+  namespaceSelector: {matchLabels: {bench: "yes"}}
+  registries: [111122223333.dkr.ecr.us-east-1.amazonaws.com, 444455556666.dkr.ecr.eu-west-1.amazonaws.com]
+  serviceAccounts: $3
+YAML
+}
+wait_ready() { until [[ "$(ready_count "$1")" == "$2" ]]; do sleep 0.02; done; }
 
-printf '%-6s %-22s %-14s %-13s %-18s %-16s %-14s\n' N controller_to_ready token_calls writes_cycle1 writes_unchanged idle_rss_MiB refresh_oneshot
+RESULTS="$(mktemp)"
 for N in "${SIZES[@]}"; do
   STATE="$(mktemp -d "${TMPDIR:-/tmp}/ecrcreds-bench.XXXXXX")"
   "$TESTENV_DIR/up.sh" "$STATE" 2>/dev/null
@@ -39,48 +55,52 @@ for N in "${SIZES[@]}"; do
   kubectl apply -f "$STATE/ns.yaml" >/dev/null
   until [[ "$(kubectl get sa -A --field-selector metadata.name=default --no-headers 2>/dev/null | grep -c '^bench-')" -ge "$N" ]]; do sleep 0.5; done
 
-  "$BIN" controller --leader-elect=false --metrics-addr 127.0.0.1:0 -l bench=controller >"$STATE/controller.log" 2>&1 &
+  "$BIN" controller --leader-elect=false --metrics-addr 127.0.0.1:0 --concurrency "$CONCURRENCY" -l bench=controller >"$STATE/controller.log" 2>&1 &
   CTL=$!
   sleep 2
-  w0=$(api_writes); t0=$(token_calls)
-  start=$(now_ms)
-  cat <<YAML | kubectl apply -f - >/dev/null
-apiVersion: alchemy.com/v1alpha1
-kind: ECRPullSecret
-metadata: {name: bench, labels: {bench: controller}}
-spec:
-  secretName: ecr-bench
-  namespaceSelector: {matchLabels: {bench: "yes"}}
-  registries: [111122223333.dkr.ecr.us-east-1.amazonaws.com, 444455556666.dkr.ecr.eu-west-1.amazonaws.com]
-YAML
-  until [[ "$(ready_count bench)" == "$N" ]]; do sleep 0.05; done
-  elapsed=$(( $(now_ms) - start ))
-  sleep 2
-  w1=$(api_writes); t1=$(token_calls)
-  peak_cpu=$(cpu_s "$CTL")
+  rss_start=$(mib "$CTL" VmRSS); cpu0=$(cpu_s "$CTL")
 
-  # A cycle with nothing changed: refresh requested, same token from moto.
-  kubectl annotate ecrps bench alchemy.com/refresh-requested-at="$(date +%s)" --overwrite >/dev/null
-  sleep 3
+  # A: product defaults.
+  w0=$(api_writes); t0=$(token_calls); s=$(now_ms)
+  resource bench-a ecr-a '[default]'
+  wait_ready bench-a "$N"; a_ms=$(( $(now_ms) - s ))
+  sleep 2
+  w1=$(api_writes); t1=$(token_calls); a_cpu=$(awk -v a="$(cpu_s "$CTL")" -v b="$cpu0" 'BEGIN {printf "%.2f", a - b}')
+  a_peak=$(mib "$CTL" VmHWM)
+  kubectl annotate ecrps bench-a alchemy.com/refresh-requested-at="$(date +%s%N)" --overwrite >/dev/null
+  sleep 4
   w2=$(api_writes); t2=$(token_calls)
   sleep 5
-  rss=$(rss_kib "$CTL")
+  idle=$(mib "$CTL" VmRSS)
 
-  # One-shot refresh of a second resource over the same namespaces.
+  # B: only the Secrets, for the ratio to the leanest client.
+  s=$(now_ms); resource bench-b ecr-b '[]'; wait_ready bench-b "$N"; b_ms=$(( $(now_ms) - s ))
+  peak=$(mib "$CTL" VmHWM)
+
+  # L: the leanest client, same N Secrets under another name.
+  l_ms=$("$LEAN" bench- "$N" "$CONCURRENCY" ecr-lean)
+
+  # R: one-shot refresh, only the Secrets.
   cat <<YAML | kubectl apply -f - >/dev/null
 apiVersion: alchemy.com/v1alpha1
 kind: ECRPullSecret
-metadata: {name: bench-oneshot}
+metadata: {name: bench-r}
 spec:
-  secretName: ecr-oneshot
+  secretName: ecr-r
   namespaceSelector: {matchLabels: {bench: "yes"}}
-  registries: [111122223333.dkr.ecr.us-east-1.amazonaws.com]
+  registries: [111122223333.dkr.ecr.us-east-1.amazonaws.com, 444455556666.dkr.ecr.eu-west-1.amazonaws.com]
   serviceAccounts: []
 YAML
-  s=$(now_ms); "$BIN" refresh bench-oneshot -o json >/dev/null; oneshot=$(( $(now_ms) - s ))
+  s=$(now_ms); "$BIN" refresh bench-r -o name --concurrency "$CONCURRENCY" >/dev/null 2>&1; r_ms=$(( $(now_ms) - s ))
 
-  printf '%-6s %-22s %-14s %-13s %-18s %-16s %-14s\n' "$N" "${elapsed} ms" "$((t1 - t0)) (+$((t2 - t1)))" "$((w1 - w0))" "$((w2 - w1))" "$(( rss / 1024 ))" "${oneshot} ms"
-  echo "  controller CPU seconds through the fan-out: $peak_cpu; after the idle cycle: $(cpu_s "$CTL")" >&2
+  ratio=$(awk -v b="$b_ms" -v l="$l_ms" 'BEGIN {printf "%.2f", b / l}')
+  printf '| %s | %s ms | %s ms | %s ms | %s | %s ms | %s (+%s) | %s | %s | %s / %s / %s MiB | %s s |\n' \
+    "$N" "$a_ms" "$b_ms" "$l_ms" "$ratio" "$r_ms" "$((t1 - t0))" "$((t2 - t1))" "$((w1 - w0))" "$((w2 - w1))" \
+    "$rss_start" "$a_peak" "$idle" "$a_cpu" | tee -a "$RESULTS"
   kill "$CTL"; wait "$CTL" 2>/dev/null || true
   "$TESTENV_DIR/down.sh" "$STATE"; rm -rf "$STATE"
 done
+echo
+echo "| N | A: ready (Secret + SA) | B: ready (Secrets only) | L: leanest client | B/L | R: one-shot refresh | token calls (2nd cycle) | writes, 1st cycle | writes, unchanged cycle | RSS start / peak in A / idle | CPU in A |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+cat "$RESULTS"

@@ -250,7 +250,14 @@ impl TokenSource {
     /// `AWS_ENDPOINT_URL` (how tests reach moto). A token is reused for
     /// `max_age` (`None`: for the life of this source, as in a one-shot run).
     pub async fn load(profile: Option<&str>, calls: Counter, max_age: Option<Duration>) -> Self {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        // Bounded waits: a stalled endpoint must fail the pass (and be retried
+        // with backoff) rather than hang it.
+        let timeouts = aws_config::timeout::TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .operation_attempt_timeout(Duration::from_secs(10))
+            .operation_timeout(Duration::from_secs(30))
+            .build();
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts);
         if let Some(p) = profile {
             loader = loader.profile_name(p);
         }

@@ -68,7 +68,7 @@ def main():
     script = json.loads(sys.argv[1])
     assert sys.argv[2] == "--"
     child = pexpect.spawn(
-        sys.argv[3], sys.argv[4:], encoding="utf-8", timeout=20, dimensions=(1000, 200)
+        sys.argv[3], sys.argv[4:], encoding="utf-8", timeout=20, dimensions=(4000, 200)
     )
     transcript = []
     try:

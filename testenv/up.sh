@@ -11,7 +11,8 @@ STATE="${1:?usage: testenv/up.sh STATE_DIR}"
 mkdir -p "$STATE"
 STATE="$(cd "$STATE" && pwd)"
 # Every start is a fresh, empty cluster.
-rm -rf "$STATE/etcd" "$STATE/apiserver-certs" "$STATE/apiserver-bare-certs" "$STATE/pki"
+rm -rf "$STATE/etcd" "$STATE/apiserver-certs" "$STATE/apiserver-bare-certs" "$STATE/pki" "$STATE/cmd" "$STATE/test-logs"
+mkdir -p "$STATE/test-logs"
 BIN="$(controlplane_bin)"
 VENV="$(moto_venv)"
 [[ -x "$BIN/kube-apiserver" && -x "$VENV/bin/python" ]] || die "run testenv/build.sh first"
@@ -22,7 +23,10 @@ free_port() {
 }
 start() { # name, command...
   local name="$1"; shift
-  "$@" >"$STATE/$name.log" 2>&1 &
+  # Kept so testenv/service.sh can stop and start it again (fault tests).
+  mkdir -p "$STATE/cmd"
+  printf '%q ' "$@" > "$STATE/cmd/$name"
+  "$@" >>"$STATE/$name.log" 2>&1 &
   echo "$! $name" >> "$STATE/pids"
 }
 wait_for() { # what, seconds, command...
@@ -145,6 +149,9 @@ export ECRCREDS_TESTENV="$STATE"
 export ECRCREDS_TEST_MOTO_PYTHON="$VENV/bin/python"
 export ECRCREDS_TEST_MOTO_SCRIPT="$TESTENV_DIR/moto_server.py"
 export ECRCREDS_TEST_PTY_DRIVER="$TESTENV_DIR/pty_drive.py"
+export ECRCREDS_TEST_FAULT_PROXY="$TESTENV_DIR/fault_proxy.py"
+export ECRCREDS_TEST_SERVICE_SCRIPT="$TESTENV_DIR/service.sh"
+export ECRCREDS_TEST_LOG_DIR="$STATE/test-logs"
 export ECRCREDS_TEST_ETCD_URL="http://127.0.0.1:$ETCD_PORT"
 export ECRCREDS_TEST_BARE_KUBECONFIG="$STATE/kubeconfig-bare"
 export ECRCREDS_TEST_COMPLETIONS_DIR="$REPO_DIR/completions"

@@ -107,6 +107,18 @@ pub fn run(cmd: &mut Command) -> Run {
     };
     assert_no_secrets(&r.stdout);
     assert_no_secrets(&r.stderr);
+    if let Ok(dir) = std::env::var("ECRCREDS_TEST_LOG_DIR") {
+        let path = PathBuf::from(dir).join(format!("{}.run.log", unique("run")));
+        // Program and arguments only: the command's environment holds test keys.
+        let argv: Vec<_> = std::iter::once(cmd.get_program())
+            .chain(cmd.get_args())
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let _ = std::fs::write(
+            path,
+            format!("{}\n{}\n{}", argv.join(" "), r.stdout, r.stderr),
+        );
+    }
     for bad in ["panicked", "stack backtrace", "RUST_BACKTRACE"] {
         assert!(!r.stderr.contains(bad), "binary panicked:\n{}", r.stderr);
     }
@@ -373,7 +385,12 @@ impl ControllerProc {
     /// Starts one; `args` are extra flags, `env` extra environment.
     pub fn start(id: &str, key: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
         let metrics_addr = format!("127.0.0.1:{}", free_port());
-        let log = std::env::temp_dir().join(format!("{}.log", unique(&format!("controller-{id}"))));
+        // Kept in the environment's log folder: testenv/test.sh greps every
+        // log of the suite for tokens and keys at the end.
+        let dir = std::env::var("ECRCREDS_TEST_LOG_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| std::env::temp_dir());
+        let log = dir.join(format!("{}.log", unique(&format!("controller-{id}"))));
         let file = std::fs::File::create(&log).unwrap();
         let mut cmd = bin(key);
         cmd.args([
@@ -468,4 +485,80 @@ impl Drop for ControllerProc {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// A fault-injecting proxy (testenv/fault_proxy.py) in front of a moto.
+pub struct FaultProxy {
+    child: Child,
+    /// Its URL, to use as AWS_ENDPOINT_URL.
+    pub url: String,
+}
+
+impl FaultProxy {
+    /// Starts one forwarding to `upstream`.
+    pub fn start(upstream: &str) -> Self {
+        let port = free_port();
+        let child = Command::new(var("ECRCREDS_TEST_MOTO_PYTHON"))
+            .arg(var("ECRCREDS_TEST_FAULT_PROXY"))
+            .args(["--port", &port.to_string(), "--upstream", upstream])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start fault proxy");
+        let url = format!("http://127.0.0.1:{port}");
+        let start = Instant::now();
+        while http_get(&url[7..], "/_fault").is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "fault proxy did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        FaultProxy { child, url }
+    }
+
+    /// Switches the fault: pass, throttle, slow (with `delay` seconds) or reset.
+    pub fn set(&self, mode: &str, delay: f64) {
+        let addr = &self.url[7..];
+        let body = format!("{{\"mode\": \"{mode}\", \"delay\": {delay}}}");
+        let mut s = TcpStream::connect(addr).unwrap();
+        write!(
+            s,
+            "POST /_fault HTTP/1.0\r\nHost: {addr}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut buf = String::new();
+        s.read_to_string(&mut buf).unwrap();
+        assert!(
+            buf.starts_with("HTTP/1.0 200") || buf.starts_with("HTTP/1.1 200"),
+            "{buf}"
+        );
+    }
+
+    /// Requests the current fault has hit.
+    pub fn hits(&self) -> u64 {
+        let (_, body) = http_get(&self.url[7..], "/_fault").unwrap();
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["hits"]
+            .as_u64()
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Stops (SIGKILL) or starts a process of the test environment.
+pub fn service(action: &str, name: &str) {
+    let st = Command::new(var("ECRCREDS_TEST_SERVICE_SCRIPT"))
+        .args([&var("ECRCREDS_TESTENV"), action, name])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success(), "{action} {name}");
 }
