@@ -568,7 +568,7 @@ async fn a_matrix_of_bad_input_gets_clear_errors_and_loses_nothing() {
     let kubeconfig_dir = std::env::temp_dir();
     let dir_arg = kubeconfig_dir.to_str().unwrap().to_string();
     let dead_endpoint = format!("http://127.0.0.1:{}", free_port());
-    let cases: Vec<(Vec<String>, Vec<(&str, Option<&str>)>, i32, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             v(&[
                 "create",
@@ -906,6 +906,9 @@ async fn a_matrix_of_bad_input_gets_clear_errors_and_loses_nothing() {
         cases.len()
     );
 }
+
+/// Arguments, environment changes (None removes), exit code, expected text.
+type Case<'a> = (Vec<String>, Vec<(&'a str, Option<&'a str>)>, i32, &'a str);
 
 fn v(args: &[&str]) -> Vec<String> {
     args.iter().map(|s| s.to_string()).collect()
