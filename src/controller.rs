@@ -281,9 +281,10 @@ async fn run_controller(
     )
     .default_backoff()
     .touched_objects();
-    // Secrets: only ours, by label, and never kept in memory.
+    // Secrets: only ours, by label, metadata only (the owner label is all a
+    // trigger needs), and never kept in memory.
     let secrets = watcher(
-        Api::<Secret>::all(client.clone()),
+        Api::<PartialObjectMeta<Secret>>::all(client.clone()),
         watcher::Config::default().labels(&format!("{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}")),
     )
     .default_backoff()
@@ -340,7 +341,7 @@ fn for_namespace(
 }
 
 /// The resource a managed Secret belongs to.
-fn for_secret(secret: Secret) -> Option<ObjectRef<ECRPullSecret>> {
+fn for_secret(secret: PartialObjectMeta<Secret>) -> Option<ObjectRef<ECRPullSecret>> {
     secret
         .labels()
         .get(OWNER_LABEL)

@@ -54,7 +54,7 @@ pub struct Args {
     #[arg(long, default_value = "10s", value_parser = parse_duration, value_name = "DURATION")]
     pub token_reuse: Duration,
     /// How long triggers for one resource are gathered before a pass.
-    #[arg(long, default_value = "200ms", value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, default_value = "50ms", value_parser = parse_duration, value_name = "DURATION")]
     pub debounce: Duration,
     /// Only handle ECRPullSecret resources matching this label selector (e.g. for a canary).
     #[arg(short = 'l', long, value_name = "SELECTOR")]

@@ -17,10 +17,12 @@ use crate::error::{Error, Result};
 /// Page size for list calls: large enough to be few, small enough to stream.
 const PAGE: u32 = 500;
 
-/// Lists every page of `api` matching `lp`.
+/// Lists every page of `api` matching `lp`. managedFields are dropped as each
+/// page arrives: nothing here reads them, and for thousands of objects they are
+/// most of the memory a pass holds.
 async fn list_all<K>(api: &Api<K>, lp: &ListParams, what: &str) -> Result<Vec<K>>
 where
-    K: Clone + DeserializeOwned + std::fmt::Debug,
+    K: Clone + DeserializeOwned + std::fmt::Debug + Resource,
 {
     let mut out = Vec::new();
     let mut lp = lp.clone().limit(PAGE);
@@ -29,7 +31,10 @@ where
             .list(&lp)
             .await
             .map_err(|e| Error::kube(format!("list {what}"), e))?;
-        out.extend(page.items);
+        out.extend(page.items.into_iter().map(|mut o| {
+            o.meta_mut().managed_fields = None;
+            o
+        }));
         match page.metadata.continue_ {
             Some(c) if !c.is_empty() => lp = lp.continue_token(&c),
             _ => return Ok(out),

@@ -236,15 +236,12 @@ pub async fn reconcile(
         Err(e) => return Err(e),
     };
 
-    // Namespaces.
-    let cluster = apply::namespaces(&ctx.client).await?;
-    let targets = match desired::select_namespaces(&obj.spec, &cluster) {
-        Ok(t) => t,
-        Err(e) => return stop(ctx, obj, "InvalidSpec", e).await,
-    };
-
-    // The payload: the last one this process wrote (repair), or fresh tokens,
-    // one call per region, all in hand before any write.
+    // Read the cluster and get the payload at the same time: the namespaces,
+    // the Secrets and ServiceAccounts already there, and the payload (the last
+    // one this process wrote, for a repair, or fresh tokens, one call per
+    // region). Everything is in hand before the first write.
+    let secret_name = obj.spec.secret_name.clone();
+    let wanted_sas = obj.spec.service_accounts();
     let fingerprint = format!(
         "{:?}|{:?}|{:?}",
         obj.metadata.generation, creds.key, registries
@@ -261,40 +258,49 @@ pub async fn reconcile(
     };
     let fresh_after = (mode == Mode::ForceRefresh).then(std::time::Instant::now);
     let refreshed = cached.is_none();
-    let (payload, expires_at) = match cached {
-        Some(c) => (c.payload, c.expires_at),
-        None => match fetch_payload(ctx, &creds, &registries, fresh_after).await {
-            Ok((payload, expires_at)) => {
-                let payload = Arc::new(payload);
-                ctx.payloads.lock().await.insert(
-                    name.clone(),
-                    CachedPayload {
-                        fingerprint,
-                        payload: payload.clone(),
-                        expires_at,
-                    },
-                );
-                (payload, expires_at)
-            }
-            Err(e) => {
-                return stop(ctx, obj, e.reason(), e.to_string()).await;
-            }
-        },
+    let payload_fut = async {
+        match cached {
+            Some(c) => Ok((c.payload, c.expires_at)),
+            None => fetch_payload(ctx, &creds, &registries, fresh_after)
+                .await
+                .map(|(p, e)| (Arc::new(p), e)),
+        }
     };
+    let sas_fut = async {
+        if wanted_sas.is_empty() {
+            Ok(Default::default())
+        } else {
+            apply::service_accounts(&ctx.client, &wanted_sas).await
+        }
+    };
+    let (cluster, existing, sas, fetched) = tokio::join!(
+        apply::namespaces(&ctx.client),
+        apply::secrets_named(&ctx.client, &secret_name),
+        sas_fut,
+        payload_fut,
+    );
+    let targets = match desired::select_namespaces(&obj.spec, &cluster?) {
+        Ok(t) => t,
+        Err(e) => return stop(ctx, obj, "InvalidSpec", e).await,
+    };
+    let (payload, expires_at) = match fetched {
+        Ok(p) => p,
+        Err(e) => return stop(ctx, obj, e.reason(), e.to_string()).await,
+    };
+    if refreshed {
+        ctx.payloads.lock().await.insert(
+            name.clone(),
+            CachedPayload {
+                fingerprint,
+                payload: payload.clone(),
+                expires_at,
+            },
+        );
+    }
+    let existing = existing?;
+    let sas: HashMap<(String, String), ServiceAccount> = sas?;
 
     // Write what changed, namespace by namespace, a bounded number at a time.
-    let secret_name = obj.spec.secret_name.clone();
-    let existing = if targets.ready.is_empty() {
-        Default::default()
-    } else {
-        apply::secrets_named(&ctx.client, &secret_name).await?
-    };
-    let wanted_sas = obj.spec.service_accounts();
-    let sas = if wanted_sas.is_empty() || targets.ready.is_empty() {
-        Default::default()
-    } else {
-        apply::service_accounts(&ctx.client, &wanted_sas).await?
-    };
     let mut sas_by_ns: BTreeMap<String, Vec<ServiceAccount>> = BTreeMap::new();
     for ((ns, _), sa) in sas {
         sas_by_ns.entry(ns).or_default().push(sa);
