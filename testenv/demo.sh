@@ -58,6 +58,7 @@ YAML
 step kubectl apply -f "$STATE/sample.yaml"
 step kubectl wait --for=condition=Ready ecrpullsecret/sample --timeout=30s
 step kubectl get ecrps
+step kubectl ecrcreds list
 step kubectl get secrets -A -l app.kubernetes.io/managed-by=kubectl-ecrcreds
 step kubectl -n team-a get serviceaccount default -o jsonpath='{.imagePullSecrets}{"\n"}'
 
@@ -74,7 +75,7 @@ step kubectl -n team-a get secret ecr-pull
 
 log "the plugin runs the same reconcile once, from here"
 step kubectl ecrcreds refresh sample
-step kubectl get ecrps sample -o jsonpath='{.status.conditions[0].message}{"\n"}'
+step kubectl ecrcreds describe sample
 printf '\n\033[1m$ curl -s 127.0.0.1:%s/metrics | grep ^ecrcreds_\033[0m\n' "$METRICS_PORT"
 curl -s "127.0.0.1:$METRICS_PORT/metrics" | grep '^ecrcreds_' | grep -v bucket
 kill -TERM "$CONTROLLER"; wait "$CONTROLLER" 2>/dev/null || true
