@@ -15,7 +15,8 @@ case "$ACTION" in
     while [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
     ;;
   start)
-    eval "$(cat "$STATE/cmd/$NAME")" >>"$STATE/$NAME.log" 2>&1 &
+    # exec, so that $! is the service itself and down.sh can stop it.
+    eval "exec $(cat "$STATE/cmd/$NAME")" >>"$STATE/$NAME.log" 2>&1 &
     echo "$! $NAME" >> "$STATE/pids"
     ;;
   *) echo "unknown action $ACTION" >&2; exit 2 ;;
