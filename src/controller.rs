@@ -415,7 +415,8 @@ async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) -> Result<Act
     // Watch events (a namespace, a ServiceAccount) must not turn a failing
     // resource's backoff into a hot loop against ECR; a change the user made
     // to the resource itself does retry at once.
-    if let Some(wait) = state.backoff_remaining(&name, trigger_hash(&obj)) {
+    let trigger = trigger_hash(&obj);
+    if let Some(wait) = state.backoff_remaining(&name, trigger) {
         return Ok(Action::requeue(wait));
     }
 
@@ -431,12 +432,12 @@ async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) -> Result<Act
     // An explicit request or a spec change wants a token fetched now; a
     // scheduled refresh may share one fetched moments ago by another resource.
     let mode = match due {
-        Some("refresh requested" | "spec changed") => Mode::ForceRefresh,
+        Some(why) if why.wants_new_token() => Mode::ForceRefresh,
         Some(_) => Mode::Refresh,
         None => Mode::Repair,
     };
     if let Some(why) = due {
-        tracing::info!(resource = %name, why, "refreshing");
+        tracing::info!(resource = %name, why = why.as_str(), "refreshing");
     }
     let interval = obj
         .spec
@@ -453,7 +454,7 @@ async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) -> Result<Act
         .unwrap_or(interval)
         .max(Duration::from_secs(1));
     if report.error.is_some() || !report.succeeded() {
-        let wait = state.failed(&name, trigger_hash(&obj)).min(until_next);
+        let wait = state.failed(&name, trigger).min(until_next);
         tracing::info!(resource = %name, retry_in = ?wait, "pass incomplete; retrying with backoff");
         Ok(Action::requeue(wait))
     } else {

@@ -269,16 +269,6 @@ impl TokenSource {
         }
     }
 
-    /// How many `GetAuthorizationToken` calls this source has made.
-    pub fn calls(&self) -> u64 {
-        self.calls.get()
-    }
-
-    /// Forgets cached tokens, so the next request fetches anew.
-    pub async fn clear(&self) {
-        self.cache.lock().await.clear();
-    }
-
     /// The token for `region` as `creds`, fetched once per (credentials, region)
     /// while the cached one is young enough; concurrent askers share one call.
     /// `fresh_after` refuses a token fetched before that instant (an explicit

@@ -340,6 +340,40 @@ pub fn next_refresh(
     NextRefresh { at, expiry_in_past }
 }
 
+/// Why a pass must fetch new tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Due {
+    /// No successful refresh yet.
+    NeverRefreshed,
+    /// The spec changed since the last refresh.
+    SpecChanged,
+    /// The refresh-request annotation has a value not yet honoured.
+    Requested,
+    /// The scheduled time has come.
+    Scheduled,
+    /// The last pass stopped before writing (token, credentials, spec).
+    LastFailed,
+}
+
+impl Due {
+    /// Whether only a token fetched now will do: a person asked for a refresh
+    /// or changed the spec, so one shared from moments ago is not enough.
+    pub fn wants_new_token(self) -> bool {
+        matches!(self, Due::Requested | Due::SpecChanged)
+    }
+
+    /// The reason in words, for logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Due::NeverRefreshed => "never refreshed",
+            Due::SpecChanged => "spec changed",
+            Due::Requested => "refresh requested",
+            Due::Scheduled => "refresh due",
+            Due::LastFailed => "last refresh failed",
+        }
+    }
+}
+
 /// Why a pass must fetch new tokens, or `None` when the last refresh still
 /// holds and only repairs (deleted or edited objects) may be needed.
 pub fn refresh_due(
@@ -347,26 +381,26 @@ pub fn refresh_due(
     refresh_request: Option<&str>,
     status: Option<&ECRPullSecretStatus>,
     now: Timestamp,
-) -> Option<&'static str> {
+) -> Option<Due> {
     let Some(status) = status else {
-        return Some("never refreshed");
+        return Some(Due::NeverRefreshed);
     };
     if status.last_refresh_time.is_none() {
-        return Some("never refreshed");
+        return Some(Due::NeverRefreshed);
     }
     if status.observed_generation != generation {
-        return Some("spec changed");
+        return Some(Due::SpecChanged);
     }
     if refresh_request.is_some() && refresh_request != status.last_refresh_request.as_deref() {
-        return Some("refresh requested");
+        return Some(Due::Requested);
     }
     match &status.next_refresh_time {
         Some(next) if next.0 > now => {}
-        _ => return Some("refresh due"),
+        _ => return Some(Due::Scheduled),
     }
     let ready = status.conditions.iter().find(|c| c.type_ == "Ready");
     if ready.is_some_and(|c| c.status != "True" && c.reason != "PartialFailure") {
-        return Some("last refresh failed");
+        return Some(Due::LastFailed);
     }
     None
 }
@@ -697,27 +731,27 @@ mod tests {
         assert_eq!(refresh_due(Some(1), Some("a"), Some(&good), now), None);
         assert_eq!(
             refresh_due(Some(1), None, None, now),
-            Some("never refreshed")
+            Some(Due::NeverRefreshed)
         );
         assert_eq!(
             refresh_due(Some(2), Some("a"), Some(&good), now),
-            Some("spec changed")
+            Some(Due::SpecChanged)
         );
         assert_eq!(
             refresh_due(Some(1), Some("b"), Some(&good), now),
-            Some("refresh requested")
+            Some(Due::Requested)
         );
         let after = now + SignedDuration::from_hours(2);
         assert_eq!(
             refresh_due(Some(1), Some("a"), Some(&good), after),
-            Some("refresh due")
+            Some(Due::Scheduled)
         );
         let mut failed = good.clone();
         failed.conditions[0].status = "False".into();
         failed.conditions[0].reason = "EcrUnreachable".into();
         assert_eq!(
             refresh_due(Some(1), Some("a"), Some(&failed), now),
-            Some("last refresh failed")
+            Some(Due::LastFailed)
         );
         failed.conditions[0].reason = "PartialFailure".into();
         assert_eq!(refresh_due(Some(1), Some("a"), Some(&failed), now), None);

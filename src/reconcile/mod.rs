@@ -155,19 +155,36 @@ impl Report {
         self.error.is_none() && self.namespaces.iter().all(|n| n.error.is_none())
     }
 
-    fn stopped(obj: &ECRPullSecret, reason: &'static str, error: String) -> Self {
+    /// A pass that got through to its end (or, suspended, did nothing).
+    fn done(
+        obj: &ECRPullSecret,
+        namespaces: Vec<NamespaceReport>,
+        expires_at: Option<Timestamp>,
+        next: Option<NextRefresh>,
+        writes: usize,
+        refreshed: bool,
+    ) -> Self {
         Report {
             resource: obj.name_any(),
             secret_name: obj.spec.secret_name.clone(),
-            namespaces: Vec::new(),
+            namespaces,
+            error: None,
+            reason: None,
+            suspended: false,
+            expires_at,
+            next_refresh: next.map(|n| n.at),
+            expiry_in_past: next.is_some_and(|n| n.expiry_in_past),
+            writes,
+            refreshed,
+        }
+    }
+
+    /// A pass stopped before touching any namespace.
+    fn stopped(obj: &ECRPullSecret, reason: &'static str, error: String) -> Self {
+        Report {
             error: Some(error),
             reason: Some(reason.into()),
-            suspended: false,
-            expires_at: None,
-            next_refresh: None,
-            expiry_in_past: false,
-            writes: 0,
-            refreshed: false,
+            ..Report::done(obj, Vec::new(), None, None, 0, false)
         }
     }
 }
@@ -208,11 +225,10 @@ pub async fn reconcile(
 ) -> Result<Report> {
     let name = obj.name_any();
     if obj.spec.suspended() {
-        let mut r = Report::stopped(obj, "Suspended", String::new());
-        r.error = None;
-        r.reason = None;
-        r.suspended = true;
-        return Ok(r);
+        return Ok(Report {
+            suspended: true,
+            ..Report::done(obj, Vec::new(), None, None, 0, false)
+        });
     }
 
     // Validate: the schema should have caught these, but resources written
@@ -429,9 +445,14 @@ pub async fn reconcile(
         }
     }
     ctx.metrics.expiry(&name, expires_at, now);
-    let mut report = report_done(obj, reports, expires_at, next, writes);
-    report.refreshed = refreshed;
-    Ok(report)
+    Ok(Report::done(
+        obj,
+        reports,
+        expires_at,
+        Some(next),
+        writes,
+        refreshed,
+    ))
 }
 
 /// Fetches every region's token and builds the dockerconfigjson payload.
@@ -458,28 +479,6 @@ async fn fetch_payload(
         desired::docker_config_json(registries, &tokens),
         desired::earliest_expiry(&tokens),
     ))
-}
-
-fn report_done(
-    obj: &ECRPullSecret,
-    namespaces: Vec<NamespaceReport>,
-    expires_at: Option<Timestamp>,
-    next: NextRefresh,
-    writes: usize,
-) -> Report {
-    Report {
-        resource: obj.name_any(),
-        secret_name: obj.spec.secret_name.clone(),
-        namespaces,
-        error: None,
-        reason: None,
-        suspended: false,
-        expires_at,
-        next_refresh: Some(next.at),
-        expiry_in_past: next.expiry_in_past,
-        writes,
-        refreshed: true,
-    }
 }
 
 /// Which managed Secrets a cleanup covers.
