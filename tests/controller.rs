@@ -465,21 +465,8 @@ async fn two_replicas_elect_one_writer_and_hand_over_when_it_dies() {
     let id = unique("ctl-ha");
     let key = access_key("ctlha");
     let lease = unique("ecrcreds-lease");
-    let flags = |who: &'static str| -> Vec<String> {
-        vec![
-            "--leader-elect=true".into(),
-            "--lease-name".into(),
-            lease.clone(),
-            "--lease-namespace".into(),
-            "default".into(),
-            "--lease-duration".into(),
-            "3s".into(),
-            "--identity".into(),
-            who.into(),
-        ]
-    };
-    let a_flags = flags("replica-a");
-    let b_flags = flags("replica-b");
+    let a_flags = lease_flags(&lease, "replica-a");
+    let b_flags = lease_flags(&lease, "replica-b");
     let mut a = ControllerProc::start(
         &id,
         &key,
@@ -558,26 +545,8 @@ async fn deletion_policy_delete_removes_only_ours_and_retain_leaves_everything()
     let keep = unique("ctl-del-keep");
     let doomed = unique("ctl-del-doomed");
     namespaces(&client, &[&keep, &doomed], &[]).await;
+    foreign_neighbours(&client, &keep).await;
     let sas: Api<ServiceAccount> = Api::namespaced(client.clone(), &keep);
-    sas.patch(
-        "default",
-        &PatchParams::default(),
-        &Patch::Merge(json!({"imagePullSecrets": [{"name": "theirs"}]})),
-    )
-    .await
-    .unwrap();
-    let unrelated = Secret {
-        metadata: ObjectMeta {
-            name: Some("unrelated".into()),
-            ..Default::default()
-        },
-        string_data: Some([("k".to_string(), "v".to_string())].into()),
-        ..Default::default()
-    };
-    Api::<Secret>::namespaced(client.clone(), &keep)
-        .create(&PostParams::default(), &unrelated)
-        .await
-        .unwrap();
     let ctl = ControllerProc::start(&id, &key, &[], &[]);
     let del = unique("ctl-del");
     let ret = unique("ctl-ret");

@@ -357,21 +357,8 @@ async fn the_leader_killed_mid_fanout_leaves_the_rest_to_the_new_leader_and_neve
     let id = unique("flt-lead");
     let nss = many_namespaces(&client, &id, 500, ("flt-lead", &id)).await;
     let lease = unique("flt-lease");
-    let flags = |who: &str| {
-        vec![
-            "--leader-elect=true".to_string(),
-            "--lease-name".into(),
-            lease.clone(),
-            "--lease-namespace".into(),
-            "default".into(),
-            "--lease-duration".into(),
-            "3s".into(),
-            "--identity".into(),
-            who.to_string(),
-        ]
-    };
-    let fa = flags("leader-a");
-    let fb = flags("leader-b");
+    let fa = lease_flags(&lease, "leader-a");
+    let fb = lease_flags(&lease, "leader-b");
     let mut a = ControllerProc::start(
         &id,
         &access_key("fltlead"),
@@ -530,27 +517,16 @@ async fn a_matrix_of_bad_input_gets_clear_errors_and_loses_nothing() {
     let keep = secret(&client, &ns, "ecr-good").await.unwrap();
 
     // Resources that pass the schema but cannot work.
-    let creds = Secret {
-        metadata: ObjectMeta {
-            name: Some("half".into()),
-            ..Default::default()
-        },
-        string_data: Some(
-            [
-                ("AWS_ACCESS_KEY_ID".to_string(), " ".to_string()),
-                (
-                    "AWS_SECRET_ACCESS_KEY".to_string(),
-                    "bad-secret-key".to_string(),
-                ),
-            ]
-            .into(),
-        ),
-        ..Default::default()
-    };
-    Api::<Secret>::namespaced(client.clone(), &ns)
-        .create(&PostParams::default(), &creds)
-        .await
-        .unwrap();
+    string_secret(
+        &client,
+        &ns,
+        "half",
+        &[
+            ("AWS_ACCESS_KEY_ID", " "),
+            ("AWS_SECRET_ACCESS_KEY", "bad-secret-key"),
+        ],
+    )
+    .await;
     let r_missing = unique("flt-r1");
     create_resource(&client, &r_missing, json!({"secretName": "ecr-good", "namespaces": [ns], "registries": [REG], "credentials": {"secretRef": {"name": "nope", "namespace": ns}}})).await;
     let r_blank = unique("flt-r2");

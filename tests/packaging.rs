@@ -9,9 +9,9 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::*;
-use k8s_openapi::api::core::v1::{Secret, ServiceAccount};
+use k8s_openapi::api::core::v1::ServiceAccount;
 use kube::Api;
-use kube::api::{DeleteParams, ObjectMeta, PostParams};
+use kube::api::DeleteParams;
 use kubectl_ecrcreds::crd::ECRPullSecret;
 use serde_json::json;
 
@@ -368,27 +368,16 @@ async fn helm_install_works_and_its_rbac_is_enough_and_no_more() {
     let nss = [unique("rbac-a"), unique("rbac-b"), unique("rbac-c")];
     let ns_refs: Vec<&str> = nss.iter().map(String::as_str).collect();
     namespaces(&client, &ns_refs, &[]).await;
-    let creds = Secret {
-        metadata: ObjectMeta {
-            name: Some("aws-creds".into()),
-            ..Default::default()
-        },
-        string_data: Some(
-            [
-                ("AWS_ACCESS_KEY_ID".to_string(), access_key("rbac")),
-                (
-                    "AWS_SECRET_ACCESS_KEY".to_string(),
-                    "ref-secret-key-do-not-print".to_string(),
-                ),
-            ]
-            .into(),
-        ),
-        ..Default::default()
-    };
-    Api::<Secret>::namespaced(client.clone(), &release_ns)
-        .create(&PostParams::default(), &creds)
-        .await
-        .unwrap();
+    string_secret(
+        &client,
+        &release_ns,
+        "aws-creds",
+        &[
+            ("AWS_ACCESS_KEY_ID", &access_key("rbac")),
+            ("AWS_SECRET_ACCESS_KEY", "ref-secret-key-do-not-print"),
+        ],
+    )
+    .await;
     let id = unique("rbac");
     let ctl = ControllerProc::start(
         &id,

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::*;
 use k8s_openapi::api::core::v1::{Secret, ServiceAccount};
-use kube::api::{DeleteParams, ObjectMeta, Patch, PatchParams, PostParams};
+use kube::api::DeleteParams;
 use kube::{Api, ResourceExt};
 use kubectl_ecrcreds::crd::ECRPullSecret;
 use serde_json::json;
@@ -251,27 +251,16 @@ async fn interactive_create_through_a_terminal_makes_the_same_resource_as_the_fl
     let [ns1, ns2] = [unique("tty-a"), unique("tty-b")];
     namespaces(&client, &[&ns1, &ns2], &[]).await;
     let name = unique("tty");
-    let creds = Secret {
-        metadata: ObjectMeta {
-            name: Some("aws-tty".into()),
-            ..Default::default()
-        },
-        string_data: Some(
-            [
-                ("AWS_ACCESS_KEY_ID".to_string(), "AKIATTYREF".to_string()),
-                (
-                    "AWS_SECRET_ACCESS_KEY".to_string(),
-                    "ref-secret-key-do-not-print".to_string(),
-                ),
-            ]
-            .into(),
-        ),
-        ..Default::default()
-    };
-    Api::<Secret>::namespaced(client.clone(), &ns1)
-        .create(&PostParams::default(), &creds)
-        .await
-        .unwrap();
+    string_secret(
+        &client,
+        &ns1,
+        "aws-tty",
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKIATTYREF"),
+            ("AWS_SECRET_ACCESS_KEY", "ref-secret-key-do-not-print"),
+        ],
+    )
+    .await;
     let script = json!([
         ["Secret name", "ecr-tty\r"],
         ["Target namespaces", {"pick": [ns1, ns2]}],
@@ -329,26 +318,8 @@ async fn cleanup_removes_only_our_secrets_and_entries_and_finds_orphans() {
     let client = client().await;
     let ns = unique("clean");
     namespaces(&client, &[&ns], &[]).await;
+    foreign_neighbours(&client, &ns).await;
     let sas: Api<ServiceAccount> = Api::namespaced(client.clone(), &ns);
-    sas.patch(
-        "default",
-        &PatchParams::default(),
-        &Patch::Merge(json!({"imagePullSecrets": [{"name": "theirs"}]})),
-    )
-    .await
-    .unwrap();
-    let unrelated = Secret {
-        metadata: ObjectMeta {
-            name: Some("unrelated".into()),
-            ..Default::default()
-        },
-        string_data: Some([("k".to_string(), "v".to_string())].into()),
-        ..Default::default()
-    };
-    Api::<Secret>::namespaced(client.clone(), &ns)
-        .create(&PostParams::default(), &unrelated)
-        .await
-        .unwrap();
     let [kept, orphaned] = [unique("clean-kept"), unique("clean-orphan")];
     create_resource(
         &client,
@@ -576,18 +547,7 @@ async fn each_error_is_one_sentence_with_the_next_step() {
         &run(bin("x").args(["refresh", &creds_name])),
         &format!("credentials Secret {ns}/aws not found"),
     );
-    let half = Secret {
-        metadata: ObjectMeta {
-            name: Some("aws".into()),
-            ..Default::default()
-        },
-        string_data: Some([("AWS_ACCESS_KEY_ID".to_string(), "AKIAHALF".to_string())].into()),
-        ..Default::default()
-    };
-    Api::<Secret>::namespaced(client.clone(), &ns)
-        .create(&PostParams::default(), &half)
-        .await
-        .unwrap();
+    string_secret(&client, &ns, "aws", &[("AWS_ACCESS_KEY_ID", "AKIAHALF")]).await;
     fails_with(
         &run(bin("x").args(["refresh", &creds_name])),
         "has no AWS_SECRET_ACCESS_KEY key",

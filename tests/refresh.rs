@@ -144,27 +144,16 @@ async fn credentials_from_a_secret_ref_reach_ecr() {
     let creds_ns = unique("ref-creds");
     namespaces(&client, &[&ns, &creds_ns], &[]).await;
     let ref_key = access_key("secretref");
-    let creds = Secret {
-        metadata: kube::api::ObjectMeta {
-            name: Some("aws-creds".into()),
-            ..Default::default()
-        },
-        string_data: Some(
-            [
-                ("AWS_ACCESS_KEY_ID".to_string(), ref_key.clone()),
-                (
-                    "AWS_SECRET_ACCESS_KEY".to_string(),
-                    "ref-secret-key-do-not-print".to_string(),
-                ),
-            ]
-            .into(),
-        ),
-        ..Default::default()
-    };
-    Api::<Secret>::namespaced(client.clone(), &creds_ns)
-        .create(&PostParams::default(), &creds)
-        .await
-        .unwrap();
+    string_secret(
+        &client,
+        &creds_ns,
+        "aws-creds",
+        &[
+            ("AWS_ACCESS_KEY_ID", &ref_key),
+            ("AWS_SECRET_ACCESS_KEY", "ref-secret-key-do-not-print"),
+        ],
+    )
+    .await;
     create_resource(
         &client,
         &name,
@@ -441,18 +430,7 @@ async fn foreign_secret_of_another_type_is_never_overwritten() {
     let name = unique("foreign");
     let ns = unique("foreign-ns");
     namespaces(&client, &[&ns], &[]).await;
-    let mine = Secret {
-        metadata: kube::api::ObjectMeta {
-            name: Some("ecr-foreign".into()),
-            ..Default::default()
-        },
-        string_data: Some([("password".to_string(), "keep-me".to_string())].into()),
-        ..Default::default()
-    };
-    Api::<Secret>::namespaced(client.clone(), &ns)
-        .create(&PostParams::default(), &mine)
-        .await
-        .unwrap();
+    string_secret(&client, &ns, "ecr-foreign", &[("password", "keep-me")]).await;
     create_resource(
         &client,
         &name,

@@ -220,6 +220,57 @@ pub async fn create_for(
         .expect("create ECRPullSecret")
 }
 
+/// Creates a Secret from string data (keys as given, values in plain text).
+pub async fn string_secret(client: &Client, ns: &str, name: &str, data: &[(&str, &str)]) {
+    let secret = Secret {
+        metadata: ObjectMeta {
+            name: Some(name.to_string()),
+            ..Default::default()
+        },
+        string_data: Some(
+            data.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        ),
+        ..Default::default()
+    };
+    Api::<Secret>::namespaced(client.clone(), ns)
+        .create(&PostParams::default(), &secret)
+        .await
+        .expect("create Secret");
+}
+
+/// What must survive our cleanups in `ns`: a foreign `theirs` entry in the
+/// default ServiceAccount, and an unrelated Secret named `unrelated`.
+pub async fn foreign_neighbours(client: &Client, ns: &str) {
+    Api::<ServiceAccount>::namespaced(client.clone(), ns)
+        .patch(
+            "default",
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(serde_json::json!({"imagePullSecrets": [{"name": "theirs"}]})),
+        )
+        .await
+        .expect("patch ServiceAccount");
+    string_secret(client, ns, "unrelated", &[("k", "v")]).await;
+}
+
+/// Flags for one leader-elected controller replica with a 3s Lease in `default`.
+pub fn lease_flags(lease: &str, who: &str) -> Vec<String> {
+    [
+        "--leader-elect=true",
+        "--lease-name",
+        lease,
+        "--lease-namespace",
+        "default",
+        "--lease-duration",
+        "3s",
+        "--identity",
+        who,
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
 /// Reads a resource.
 pub async fn get_resource(client: &Client, name: &str) -> ECRPullSecret {
     Api::<ECRPullSecret>::all(client.clone())
