@@ -239,7 +239,7 @@ _kubectl__ecrcreds() {
             return 0
             ;;
         kubectl__subcmd__ecrcreds__subcmd__controller)
-            opts="-l -v -h -V --metrics-addr --leader-elect --lease-name --lease-namespace --lease-duration --identity --concurrency --workers --token-reuse --debounce --selector --kubeconfig --context --verbose --log-format --profile --region --registry --credentials-secret --credentials-secret-namespace --help --version"
+            opts="-l -v -h -V --metrics-addr --leader-elect --lease-name --lease-namespace --lease-duration --identity --concurrency --workers --token-reuse --debounce --selector --secret-access --resync --kubeconfig --context --verbose --log-format --profile --region --registry --credentials-secret --credentials-secret-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -290,6 +290,14 @@ _kubectl__ecrcreds() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-access)
+                    COMPREPLY=($(compgen -W "read write-only" -- "${cur}"))
+                    return 0
+                    ;;
+                --resync)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -217,6 +217,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ecrcreds' -ScriptBlock 
             [CompletionResult]::new('--debounce', '--debounce', [CompletionResultType]::ParameterName, 'How long triggers for one resource are gathered before a pass')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only handle ECRPullSecret resources matching this label selector (e.g. for a canary)')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Only handle ECRPullSecret resources matching this label selector (e.g. for a canary)')
+            [CompletionResult]::new('--secret-access', '--secret-access', [CompletionResultType]::ParameterName, 'read: watch managed Secrets (edits and deletions are repaired within seconds) and read Secrets named like ours; needs get/list/watch on Secrets cluster-wide. write-only: never read a Secret but the credentials; re-apply every target each --resync instead')
+            [CompletionResult]::new('--resync', '--resync', [CompletionResultType]::ParameterName, 'Longest time between two passes over a resource: with --secret-access=write-only, how soon a deleted or edited Secret is repaired')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log line format on stderr')

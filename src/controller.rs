@@ -34,7 +34,7 @@ use crate::crd::{
     OWNER_LABEL, REFRESH_ANNOTATION,
 };
 use crate::error::{Error, Result};
-use crate::reconcile::{self, Context, Mode, desired};
+use crate::reconcile::{self, Context, Mode, SecretAccess, desired};
 
 /// How the controller runs.
 #[derive(Clone, Debug)]
@@ -49,6 +49,9 @@ pub struct Settings {
     pub debounce: Duration,
     /// Label selector limiting which resources this controller handles.
     pub selector: Option<String>,
+    /// Longest time between two passes over a resource, refresh or not: how
+    /// soon a deleted or edited Secret is repaired when Secrets are not watched.
+    pub resync: Duration,
 }
 
 /// Leader-election settings.
@@ -76,6 +79,7 @@ struct Failure {
 /// Shared by every pass.
 pub struct State {
     ctx: Context,
+    resync: Duration,
     failures: std::sync::Mutex<HashMap<String, Failure>>,
     ready: AtomicBool,
 }
@@ -123,6 +127,7 @@ pub async fn run(ctx: Context, settings: Settings) -> Result<()> {
 
     let state = Arc::new(State {
         ctx,
+        resync: settings.resync,
         failures: std::sync::Mutex::new(HashMap::new()),
         ready: AtomicBool::new(true),
     });
@@ -282,13 +287,18 @@ async fn run_controller(
     .default_backoff()
     .touched_objects();
     // Secrets: only ours, by label, metadata only (the owner label is all a
-    // trigger needs), and never kept in memory.
-    let secrets = watcher(
-        Api::<PartialObjectMeta<Secret>>::all(client.clone()),
-        watcher::Config::default().labels(&format!("{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}")),
-    )
-    .default_backoff()
-    .touched_objects();
+    // trigger needs), and never kept in memory. Without permission to read
+    // Secrets there is no watch: the resync timer repairs them instead.
+    let secrets = match state.ctx.secret_access {
+        SecretAccess::Read => watcher(
+            Api::<PartialObjectMeta<Secret>>::all(client.clone()),
+            watcher::Config::default().labels(&format!("{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}")),
+        )
+        .default_backoff()
+        .touched_objects()
+        .boxed(),
+        SecretAccess::WriteOnly => futures::stream::pending().boxed(),
+    };
     // ServiceAccounts: streamed, not cached; only those missing our entry matter.
     let service_accounts = watcher(
         Api::<ServiceAccount>::all(client),
@@ -385,12 +395,19 @@ async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) -> Result<Act
     if obj.metadata.deletion_timestamp.is_some() {
         if obj.finalizers().iter().any(|f| f == FINALIZER) {
             if obj.spec.deletion_policy() == DeletionPolicy::Delete {
-                let plan = reconcile::plan_cleanup(
-                    &ctx.client,
-                    &reconcile::CleanupScope::Resources(vec![name.clone()]),
-                )
-                .await?;
-                let done = reconcile::execute_cleanup(&ctx.client, &plan).await?;
+                let done = match ctx.secret_access {
+                    SecretAccess::Read => {
+                        let plan = reconcile::plan_cleanup(
+                            &ctx.client,
+                            &reconcile::CleanupScope::Resources(vec![name.clone()]),
+                        )
+                        .await?;
+                        reconcile::execute_cleanup(&ctx.client, &plan).await?
+                    }
+                    SecretAccess::WriteOnly => {
+                        reconcile::cleanup_without_reading(ctx, &name).await?
+                    }
+                };
                 tracing::info!(resource = %name, objects = done.len(), "cleaned up before deletion");
             }
             set_finalizer(ctx, &obj, false).await?;
@@ -454,7 +471,10 @@ async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) -> Result<Act
         .unwrap_or(interval)
         .max(Duration::from_secs(1));
     if report.error.is_some() || !report.succeeded() {
-        let wait = state.failed(&name, trigger).min(until_next);
+        let wait = state
+            .failed(&name, trigger)
+            .min(until_next)
+            .min(state.resync);
         tracing::info!(resource = %name, retry_in = ?wait, "pass incomplete; retrying with backoff");
         Ok(Action::requeue(wait))
     } else {
@@ -462,7 +482,7 @@ async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) -> Result<Act
         if report.writes > 0 || report.refreshed {
             tracing::info!(resource = %name, writes = report.writes, refreshed = report.refreshed, next_in = ?until_next, "pass done");
         }
-        Ok(Action::requeue(until_next))
+        Ok(Action::requeue(until_next.min(state.resync)))
     }
 }
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::{GlobalArgs, exit};
 use crate::controller::{self, LeaseSettings, Settings};
 use crate::error::{Error, Result};
+use crate::reconcile::SecretAccess;
 
 /// Arguments of `controller`.
 #[derive(Debug, clap::Args)]
@@ -59,6 +60,15 @@ pub struct Args {
     /// Only handle ECRPullSecret resources matching this label selector (e.g. for a canary).
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub selector: Option<String>,
+    /// read: watch managed Secrets (edits and deletions are repaired within seconds) and read
+    /// Secrets named like ours; needs get/list/watch on Secrets cluster-wide. write-only: never
+    /// read a Secret but the credentials; re-apply every target each --resync instead.
+    #[arg(long, value_enum, default_value = "read", value_name = "MODE")]
+    pub secret_access: SecretAccess,
+    /// Longest time between two passes over a resource: with --secret-access=write-only, how
+    /// soon a deleted or edited Secret is repaired.
+    #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
+    pub resync: Duration,
 }
 
 fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
@@ -74,9 +84,13 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
         ));
     }
     let client = global.client().await?;
-    let ctx = global
+    if args.resync < Duration::from_secs(1) {
+        return Err(Error::Invalid("--resync must be at least 1s".into()));
+    }
+    let mut ctx = global
         .context(client, args.concurrency.into(), Some(args.token_reuse))
         .await?;
+    ctx.secret_access = args.secret_access;
     let lease = if args.leader_elect {
         if args.lease_duration < Duration::from_secs(2) {
             return Err(Error::Invalid(
@@ -104,6 +118,7 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
             workers: args.workers,
             debounce: args.debounce,
             selector: args.selector,
+            resync: args.resync,
         },
     )
     .await?;

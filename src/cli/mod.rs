@@ -285,6 +285,7 @@ impl GlobalArgs {
             metrics,
             payloads: Default::default(),
             progress: Default::default(),
+            secret_access: Default::default(),
         })
     }
 }

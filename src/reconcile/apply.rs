@@ -44,14 +44,25 @@ where
 
 /// All namespaces, names and labels only.
 pub async fn namespaces(client: &Client) -> Result<Vec<NamespaceInfo>> {
+    namespaces_at(client).await.map(|(n, _)| n)
+}
+
+/// All namespaces, and the resourceVersion the list was read at (that of its
+/// first page): what a pass that cannot read Secrets compares its applies
+/// against to tell a write from a no-op.
+pub async fn namespaces_at(client: &Client) -> Result<(Vec<NamespaceInfo>, Option<String>)> {
     let api: Api<Namespace> = Api::all(client.clone());
     let mut out = Vec::new();
+    let mut revision = None;
     let mut lp = ListParams::default().limit(PAGE);
     loop {
         let page = api
             .list_metadata(&lp)
             .await
             .map_err(|e| Error::kube("list namespaces", e))?;
+        if revision.is_none() {
+            revision = page.metadata.resource_version.clone();
+        }
         out.extend(page.items.into_iter().map(|n| NamespaceInfo {
             terminating: n.metadata.deletion_timestamp.is_some(),
             labels: n.metadata.labels.clone().unwrap_or_default(),
@@ -59,7 +70,7 @@ pub async fn namespaces(client: &Client) -> Result<Vec<NamespaceInfo>> {
         }));
         match page.metadata.continue_ {
             Some(c) if !c.is_empty() => lp = lp.continue_token(&c),
-            _ => return Ok(out),
+            _ => return Ok((out, revision)),
         }
     }
 }
@@ -138,21 +149,35 @@ pub async fn service_accounts(
         .collect())
 }
 
-/// Server-side applies our Secret. `force` takes over fields another manager
-/// set (adopting the original operator's Secrets); callers refuse foreign
-/// Secret types before getting here.
-pub async fn apply_secret(client: &Client, secret: &Secret) -> Result<()> {
+/// Server-side applies our Secret and returns the API server's answer, or
+/// `None` when a Secret of that name exists with another type (the type is
+/// immutable, so the server refused and nothing was written). `force` takes
+/// over fields another manager set: that is how the original operator's
+/// dockerconfigjson Secrets are adopted.
+pub async fn apply_secret(client: &Client, secret: &Secret) -> Result<Option<Secret>> {
     let ns = secret.namespace().unwrap_or_default();
     let name = secret.name_any();
     let api: Api<Secret> = Api::namespaced(client.clone(), &ns);
-    api.patch(
-        &name,
-        &PatchParams::apply(FIELD_MANAGER).force(),
-        &Patch::Apply(secret),
-    )
-    .await
-    .map_err(|e| Error::kube(format!("apply Secret {ns}/{name}"), e))?;
-    Ok(())
+    match api
+        .patch(
+            &name,
+            &PatchParams::apply(FIELD_MANAGER).force(),
+            &Patch::Apply(secret),
+        )
+        .await
+    {
+        Ok(s) => Ok(Some(s)),
+        Err(kube::Error::Api(s)) if s.code == 422 && type_refused(&s) => Ok(None),
+        Err(e) => Err(Error::kube(format!("apply Secret {ns}/{name}"), e)),
+    }
+}
+
+/// Whether a 422 is the API server refusing to change a Secret's type.
+fn type_refused(status: &kube::core::Status) -> bool {
+    match &status.details {
+        Some(d) if !d.causes.is_empty() => d.causes.iter().any(|c| c.field == "type"),
+        _ => status.message.contains("type: Invalid value"),
+    }
 }
 
 /// How many times a ServiceAccount write is retried when someone else changed
@@ -287,6 +312,34 @@ pub async fn service_accounts_in(client: &Client, namespace: &str) -> Result<Vec
         &format!("ServiceAccounts in {namespace}"),
     )
     .await
+}
+
+/// Deletes the Secrets in `namespace` carrying our owner label for `resource`,
+/// letting the API server do the label match: the way to clean up without
+/// permission to read Secrets. Returns the names deleted; a namespace that is
+/// gone has none.
+pub async fn delete_managed_in(
+    client: &Client,
+    namespace: &str,
+    resource: &str,
+) -> Result<Vec<String>> {
+    use crate::crd::{MANAGED_BY_LABEL, MANAGED_BY_VALUE, OWNER_LABEL};
+    let api: Api<Secret> = Api::namespaced(client.clone(), namespace);
+    let lp = ListParams::default().labels(&format!(
+        "{MANAGED_BY_LABEL}={MANAGED_BY_VALUE},{OWNER_LABEL}={resource}"
+    ));
+    match api.delete_collection(&Default::default(), &lp).await {
+        // The answer is either the deleted objects or, for none, a Status.
+        Ok(answer) => Ok(answer
+            .left()
+            .map(|list| list.items.iter().map(|s| s.name_any()).collect())
+            .unwrap_or_default()),
+        Err(kube::Error::Api(s)) if s.code == 404 => Ok(Vec::new()),
+        Err(e) => Err(Error::kube(
+            format!("delete the Secrets of {resource} in {namespace}"),
+            e,
+        )),
+    }
 }
 
 /// Deletes a Secret; one already gone (or whose namespace is gone) counts as done.

@@ -223,6 +223,39 @@ pub enum SecretAction {
     Unchanged,
     /// Exists with another type: refuse, so nobody's data is overwritten.
     Conflict,
+    /// Not known: this runner may not read Secrets. Apply, and learn from
+    /// the answer what happened (see [`applied_action`]).
+    Unknown,
+}
+
+/// What an apply turned out to do, for a runner that could not read the Secret
+/// first. `before` is the resourceVersion of a list made at the start of the
+/// pass: a Secret whose resourceVersion is newer was written since, by this
+/// apply; an older one was already as wanted and the apply changed nothing.
+/// resourceVersions are meant to be opaque; they are compared as the etcd
+/// revisions they are only to count writes, and anything unparsable counts as
+/// a write, never as unchanged.
+pub fn applied_action(response: &Secret, before: Option<&str>) -> SecretAction {
+    let revision = |rv: Option<&str>| rv.and_then(|v| v.parse::<u64>().ok());
+    let now = revision(response.metadata.resource_version.as_deref());
+    if let (Some(now), Some(before)) = (now, revision(before))
+        && now <= before
+    {
+        return SecretAction::Unchanged;
+    }
+    // Our field-manager entry is stamped when the apply changes something; on
+    // the apply that created the object, that is its creation time.
+    let ours = response
+        .metadata
+        .managed_fields
+        .iter()
+        .flatten()
+        .find(|m| m.manager.as_deref() == Some(crate::crd::FIELD_MANAGER));
+    let created = response.metadata.creation_timestamp.as_ref();
+    match (ours.and_then(|m| m.time.as_ref()), created) {
+        (Some(t), Some(c)) if t == c => SecretAction::Create,
+        _ => SecretAction::Update,
+    }
 }
 
 /// Compares the live Secret with the desired one. Only our labels, our
@@ -657,6 +690,56 @@ mod tests {
         let mut opaque = want.clone();
         opaque.type_ = Some("Opaque".into());
         assert_eq!(secret_action(Some(&opaque), &want), SecretAction::Conflict);
+    }
+
+    #[test]
+    fn an_apply_is_counted_as_a_write_only_when_it_changed_the_secret() {
+        use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ManagedFieldsEntry, Time};
+        let at = |s: &str| Time(s.parse().unwrap());
+        let answer = |rv: &str, created: &str, ours: &str| {
+            let mut s = Secret::default();
+            s.metadata.resource_version = Some(rv.into());
+            s.metadata.creation_timestamp = Some(at(created));
+            s.metadata.managed_fields = Some(vec![
+                ManagedFieldsEntry {
+                    manager: Some("kubectl-create".into()),
+                    time: Some(at("2026-01-01T00:00:00Z")),
+                    ..Default::default()
+                },
+                ManagedFieldsEntry {
+                    manager: Some(crate::crd::FIELD_MANAGER.into()),
+                    time: Some(at(ours)),
+                    ..Default::default()
+                },
+            ]);
+            s
+        };
+        let t0 = "2026-01-01T00:00:00Z";
+        let t1 = "2026-01-02T00:00:00Z";
+        // Older than the pass: the apply was a no-op.
+        assert_eq!(
+            applied_action(&answer("90", t0, t1), Some("100")),
+            SecretAction::Unchanged
+        );
+        // Newer, stamped at creation: this apply created it.
+        assert_eq!(
+            applied_action(&answer("120", t1, t1), Some("100")),
+            SecretAction::Create
+        );
+        // Newer, created earlier: updated (or adopted).
+        assert_eq!(
+            applied_action(&answer("120", t0, t1), Some("100")),
+            SecretAction::Update
+        );
+        // Versions that are not numbers never read as unchanged.
+        assert_eq!(
+            applied_action(&answer("x", t0, t1), Some("100")),
+            SecretAction::Update
+        );
+        assert_eq!(
+            applied_action(&answer("90", t0, t1), None),
+            SecretAction::Update
+        );
     }
 
     #[test]

@@ -60,6 +60,21 @@ pub struct Context {
     /// Namespaces done out of those targeted in the current pass, for
     /// progress displays.
     pub progress: Progress,
+    /// Whether this runner may read Secrets.
+    pub secret_access: SecretAccess,
+}
+
+/// How much of the cluster's Secrets a runner may read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum SecretAccess {
+    /// List and read Secrets named like ours, to write only what changed and
+    /// to find our Secrets for cleanup.
+    #[default]
+    Read,
+    /// Read no Secret but the credentials: apply every target on each pass
+    /// (an unchanged apply writes nothing), learn what happened from the
+    /// answer, and clean up with label-selected deletes.
+    WriteOnly,
 }
 
 /// Counters a caller may poll while a pass runs.
@@ -289,13 +304,22 @@ pub async fn reconcile(
             apply::service_accounts(&ctx.client, &wanted_sas).await
         }
     };
+    let existing_fut = async {
+        match ctx.secret_access {
+            SecretAccess::Read => apply::secrets_named(&ctx.client, &secret_name)
+                .await
+                .map(Some),
+            SecretAccess::WriteOnly => Ok(None),
+        }
+    };
     let (cluster, existing, sas, fetched) = tokio::join!(
-        apply::namespaces(&ctx.client),
-        apply::secrets_named(&ctx.client, &secret_name),
+        apply::namespaces_at(&ctx.client),
+        existing_fut,
         sas_fut,
         payload_fut,
     );
-    let targets = match desired::select_namespaces(&obj.spec, &cluster?) {
+    let (cluster, revision) = cluster?;
+    let targets = match desired::select_namespaces(&obj.spec, &cluster) {
         Ok(t) => t,
         Err(e) => return stop(ctx, obj, "InvalidSpec", e).await,
     };
@@ -326,28 +350,26 @@ pub async fn reconcile(
     let mut work = Vec::with_capacity(targets.ready.len());
     for ns in &targets.ready {
         let desired = desired::desired_secret(&name, &secret_name, ns, &payload, expires_at);
-        let action = desired::secret_action(existing.get(ns), &desired);
-        let ns_sas = sas_by_ns.remove(ns).unwrap_or_default();
-        work.push((ns.clone(), desired, action, ns_sas));
+        let action = match &existing {
+            Some(existing) => desired::secret_action(existing.get(ns), &desired),
+            None => SecretAction::Unknown,
+        };
+        let sas = sas_by_ns.remove(ns).unwrap_or_default();
+        work.push(NamespaceWork {
+            ns: ns.clone(),
+            desired,
+            action,
+            sas,
+        });
     }
     ctx.progress.total.store(work.len(), Ordering::Relaxed);
     ctx.progress.done.store(0, Ordering::Relaxed);
     let wanted_sas = &wanted_sas;
     let secret_name_ref = &secret_name;
+    let revision = revision.as_deref();
     let mut reports: Vec<NamespaceReport> = stream::iter(work)
-        .map(|(ns, desired, action, ns_sas)| async move {
-            Ok::<_, Error>(
-                namespace_pass(
-                    ctx,
-                    ns,
-                    &desired,
-                    action,
-                    ns_sas,
-                    wanted_sas,
-                    secret_name_ref,
-                )
-                .await,
-            )
+        .map(|work| async move {
+            Ok::<_, Error>(namespace_pass(ctx, work, wanted_sas, secret_name_ref, revision).await)
         })
         .buffer_unordered(ctx.concurrency.max(1))
         .try_collect()
@@ -559,28 +581,93 @@ pub async fn plan_cleanup(client: &Client, scope: &CleanupScope) -> Result<Vec<C
             entry: None,
         });
     }
-    for (ns, secrets) in by_ns {
-        for sa in apply::service_accounts_in(client, &ns).await? {
-            for (secret_name, owner) in &secrets {
-                if sa
-                    .image_pull_secrets
-                    .iter()
-                    .flatten()
-                    .any(|r| &r.name == secret_name)
-                {
-                    items.push(CleanupItem {
-                        kind: "serviceaccount",
-                        namespace: ns.clone(),
-                        name: sa.name_any(),
-                        resource: owner.clone(),
-                        entry: Some(secret_name.clone()),
-                    });
-                }
+    items.extend(service_account_entries(client, &by_ns).await?);
+    items.sort();
+    Ok(items)
+}
+
+/// Above this many namespaces, ServiceAccounts are listed once cluster-wide
+/// rather than namespace by namespace.
+const SA_LIST_PER_NAMESPACE_MAX: usize = 8;
+
+/// The ServiceAccount entries naming our Secrets, given the Secrets
+/// (name, owning resource) by namespace.
+async fn service_account_entries(
+    client: &Client,
+    by_ns: &BTreeMap<String, Vec<(String, String)>>,
+) -> Result<Vec<CleanupItem>> {
+    let sas: Vec<ServiceAccount> = if by_ns.len() > SA_LIST_PER_NAMESPACE_MAX {
+        apply::service_accounts(client, &["*".to_string()])
+            .await?
+            .into_values()
+            .collect()
+    } else {
+        let mut all = Vec::new();
+        for ns in by_ns.keys() {
+            all.extend(apply::service_accounts_in(client, ns).await?);
+        }
+        all
+    };
+    let mut items = Vec::new();
+    for sa in sas {
+        let ns = sa.namespace().unwrap_or_default();
+        for (secret_name, owner) in by_ns.get(&ns).into_iter().flatten() {
+            if sa
+                .image_pull_secrets
+                .iter()
+                .flatten()
+                .any(|r| &r.name == secret_name)
+            {
+                items.push(CleanupItem {
+                    kind: "serviceaccount",
+                    namespace: ns.clone(),
+                    name: sa.name_any(),
+                    resource: owner.clone(),
+                    entry: Some(secret_name.clone()),
+                });
             }
         }
     }
-    items.sort();
     Ok(items)
+}
+
+/// Cleanup for a runner that may not read Secrets: in every namespace, the
+/// API server deletes the Secrets carrying the resource's owner label, then
+/// our entries naming them are removed from ServiceAccounts. (With reads, the
+/// entries go first; here the Secrets must be deleted to be known, and a
+/// ServiceAccount naming a missing Secret only makes the kubelet warn.)
+pub async fn cleanup_without_reading(ctx: &Context, resource: &str) -> Result<Vec<CleanupItem>> {
+    let namespaces = apply::namespaces(&ctx.client).await?;
+    let deleted: Vec<(String, Vec<String>)> = stream::iter(namespaces)
+        .map(|ns| async move {
+            apply::delete_managed_in(&ctx.client, &ns.name, resource)
+                .await
+                .map(|names| (ns.name, names))
+        })
+        .buffer_unordered(ctx.concurrency.max(1))
+        .try_collect()
+        .await?;
+    let mut done = Vec::new();
+    let mut by_ns: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for (ns, names) in deleted.into_iter().filter(|(_, n)| !n.is_empty()) {
+        for name in names {
+            done.push(CleanupItem {
+                kind: "secret",
+                namespace: ns.clone(),
+                name: name.clone(),
+                resource: resource.to_string(),
+                entry: None,
+            });
+            by_ns
+                .entry(ns.clone())
+                .or_default()
+                .push((name, resource.to_string()));
+        }
+    }
+    let entries = service_account_entries(&ctx.client, &by_ns).await?;
+    done.extend(execute_cleanup(&ctx.client, &entries).await?);
+    done.sort();
+    Ok(done)
 }
 
 /// Carries out a plan: ServiceAccount entries first (so no ServiceAccount ever
@@ -614,16 +701,30 @@ pub async fn execute_cleanup(client: &Client, plan: &[CleanupItem]) -> Result<Ve
     Ok(done)
 }
 
+/// What a pass does in one namespace, worked out before the first write.
+struct NamespaceWork {
+    ns: String,
+    desired: k8s_openapi::api::core::v1::Secret,
+    action: SecretAction,
+    /// The namespace's ServiceAccounts that may get our entry.
+    sas: Vec<ServiceAccount>,
+}
+
 /// The Secret and ServiceAccount work in one namespace; failures stay here.
+/// `revision` is the resourceVersion the pass read the cluster at.
 async fn namespace_pass(
     ctx: &Context,
-    ns: String,
-    desired: &k8s_openapi::api::core::v1::Secret,
-    action: SecretAction,
-    ns_sas: Vec<ServiceAccount>,
+    work: NamespaceWork,
     wanted: &[String],
     secret_name: &str,
+    revision: Option<&str>,
 ) -> NamespaceReport {
+    let NamespaceWork {
+        ns,
+        desired,
+        action,
+        sas: ns_sas,
+    } = work;
     let mut report = NamespaceReport {
         namespace: ns.clone(),
         secret: SecretResult::Failed,
@@ -631,27 +732,33 @@ async fn namespace_pass(
         patched: Vec::new(),
         error: None,
     };
-    let secret_result = match action {
+    let action = match action {
+        SecretAction::Unchanged | SecretAction::Conflict => action,
+        SecretAction::Create | SecretAction::Update | SecretAction::Unknown => {
+            match apply::apply_secret(&ctx.client, &desired).await {
+                Err(e) => {
+                    report.error = Some(e.to_string());
+                    return report;
+                }
+                Ok(None) => SecretAction::Conflict,
+                Ok(Some(answer)) if action == SecretAction::Unknown => {
+                    desired::applied_action(&answer, revision)
+                }
+                Ok(Some(_)) => action,
+            }
+        }
+    };
+    report.secret = match action {
         SecretAction::Conflict => {
             report.error = Some(format!(
                 "Secret {ns}/{secret_name} exists with another type and is not managed by kubectl-ecrcreds; delete or rename it"
             ));
             return report;
         }
+        SecretAction::Create => SecretResult::Created,
         SecretAction::Unchanged => SecretResult::Unchanged,
-        SecretAction::Create | SecretAction::Update => {
-            if let Err(e) = apply::apply_secret(&ctx.client, desired).await {
-                report.error = Some(e.to_string());
-                return report;
-            }
-            if action == SecretAction::Create {
-                SecretResult::Created
-            } else {
-                SecretResult::Updated
-            }
-        }
+        SecretAction::Update | SecretAction::Unknown => SecretResult::Updated,
     };
-    report.secret = secret_result;
 
     // ServiceAccounts: the named ones (each must exist), or all with "*".
     let all = wanted.iter().any(|w| w == "*");
