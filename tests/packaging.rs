@@ -160,6 +160,26 @@ fn values_schema_rejects_a_wrong_type() {
         err.contains("aws.registry") || err.contains("registry"),
         "{err}"
     );
+    for (value, field) in [
+        ("controller.secretAccess=readonly", "secretAccess"),
+        ("rbac.credentialsSecrets[0].name=aws", "namespace"),
+    ] {
+        let (code, _, err) = tool(
+            "helm",
+            &[
+                "template",
+                "rel",
+                "chart",
+                "--kube-version",
+                "1.37.2",
+                "--set",
+                value,
+            ],
+            None,
+        );
+        assert_ne!(code, 0, "{value} was accepted");
+        assert!(err.contains(field), "{value}: {err}");
+    }
 }
 
 #[test]
@@ -283,28 +303,38 @@ fn can_i(as_user: &str, verb: &str, resource: &str, ns: Option<&str>) -> bool {
     out.trim() == "yes"
 }
 
-#[tokio::test]
-async fn helm_install_works_and_its_rbac_is_enough_and_no_more() {
+/// Installs the chart with `extra` values and proves its RBAC on the real API
+/// server: the objects exist, the ServiceAccount cannot do what the
+/// controller never needs, and the controller binary, run here as that
+/// ServiceAccount with the Deployment's own flags, does the whole job (write,
+/// repair, cleanup) over 3 namespaces, sparing a foreign Secret of the same
+/// name in a 4th. `check` gets the release namespace and the
+/// ServiceAccount's user name for the checks of one mode.
+async fn install_and_run_as_the_charts_service_account(
+    extra: &[&str],
+    expect_secret_access: &str,
+    check: impl AsyncFnOnce(&str, &str),
+) {
     install_crd();
     let client = client().await;
     let release_ns = unique("ecr-system");
     namespaces(&client, &[&release_ns], &[]).await;
     let release = unique("rel");
-    let (code, out, err) = tool(
-        "helm",
-        &[
-            "install",
-            &release,
-            "chart",
-            "-n",
-            &release_ns,
-            "--set",
-            "replicaCount=1",
-            "--set",
-            "podDisruptionBudget.enabled=false",
-        ],
-        None,
-    );
+    let mut args = vec![
+        "install",
+        &release,
+        "chart",
+        "-n",
+        &release_ns,
+        "--set",
+        "replicaCount=1",
+        "--set",
+        "podDisruptionBudget.enabled=false",
+        "--set",
+        "aws.credentials.secretName=aws-creds",
+    ];
+    args.extend(extra);
+    let (code, out, err) = tool("helm", &args, None);
     assert_eq!(code, 0, "helm install:\n{out}\n{err}");
     let sa_name = format!("{release}-kubectl-ecrcreds");
     let sa_user = format!("system:serviceaccount:{release_ns}:{sa_name}");
@@ -328,6 +358,25 @@ async fn helm_install_works_and_its_rbac_is_enough_and_no_more() {
     ] {
         assert!(out.contains(&obj), "{obj} in:\n{out}");
     }
+    // The flags the Deployment runs the controller with, reused below.
+    let (_, deploy_args, _) = tool(
+        "kubectl",
+        &[
+            "get",
+            "deployment",
+            &sa_name,
+            "-n",
+            &release_ns,
+            "-o",
+            "jsonpath={.spec.template.spec.containers[0].args}",
+        ],
+        None,
+    );
+    let deploy_args: Vec<String> = serde_json::from_str(&deploy_args).unwrap();
+    assert!(
+        deploy_args.contains(&format!("--secret-access={expect_secret_access}")),
+        "{deploy_args:?}"
+    );
 
     // Minimal: none of what it does not need.
     for (verb, resource, ns) in [
@@ -356,6 +405,7 @@ async fn helm_install_works_and_its_rbac_is_enough_and_no_more() {
         "leases.coordination.k8s.io",
         Some(&release_ns)
     ));
+    check(&release_ns, &sa_user).await;
 
     // Enough: the controller, run here as that ServiceAccount, does the whole job.
     let kc = std::fs::read_to_string(kubeconfig()).unwrap();
@@ -366,8 +416,10 @@ async fn helm_install_works_and_its_rbac_is_enough_and_no_more() {
     )
     .unwrap();
     let nss = [unique("rbac-a"), unique("rbac-b"), unique("rbac-c")];
-    let ns_refs: Vec<&str> = nss.iter().map(String::as_str).collect();
-    namespaces(&client, &ns_refs, &[]).await;
+    let foreign_ns = unique("rbac-foreign");
+    let mut all: Vec<&str> = nss.iter().map(String::as_str).collect();
+    all.push(&foreign_ns);
+    namespaces(&client, &all, &[]).await;
     string_secret(
         &client,
         &release_ns,
@@ -378,24 +430,29 @@ async fn helm_install_works_and_its_rbac_is_enough_and_no_more() {
         ],
     )
     .await;
+    string_secret(&client, &foreign_ns, "ecr-rbac", &[("app", "theirs")]).await;
     let id = unique("rbac");
-    let ctl = ControllerProc::start(
-        &id,
-        "unused",
-        &[
-            "--kubeconfig",
-            as_sa.to_str().unwrap(),
-            "--leader-elect=true",
-            "--lease-namespace",
-            &release_ns,
-            "--lease-name",
-            &release,
-        ],
-        &[],
+    let mut ctl_args: Vec<&str> = vec![
+        "--kubeconfig",
+        as_sa.to_str().unwrap(),
+        "--leader-elect=true",
+        "--lease-namespace",
+        &release_ns,
+        "--lease-name",
+        &release,
+        // Short, so the repair below does not wait the chart's default.
+        "--resync=2s",
+    ];
+    ctl_args.extend(
+        deploy_args
+            .iter()
+            .filter(|a| a.starts_with("--secret-access="))
+            .map(String::as_str),
     );
+    let ctl = ControllerProc::start(&id, "unused", &ctl_args, &[]);
     let name = unique("rbac");
     create_for(&client, &id, &name, json!({
-        "secretName": "ecr-rbac", "namespaces": nss, "registries": [REG], "deletionPolicy": "Delete",
+        "secretName": "ecr-rbac", "namespaces": all, "registries": [REG], "deletionPolicy": "Delete",
         "credentials": {"secretRef": {"name": "aws-creds", "namespace": release_ns}},
     })).await;
     let api: Api<ECRPullSecret> = Api::all(client.clone());
@@ -404,13 +461,17 @@ async fn helm_install_works_and_its_rbac_is_enough_and_no_more() {
             .await
             .ok()
             .and_then(|o| o.status)
-            .is_some_and(|s| {
-                s.conditions
-                    .iter()
-                    .any(|c| c.type_ == "Ready" && c.status == "True")
-            })
+            .and_then(|s| s.namespaces)
+            .is_some_and(|n| n.ready == 3 && n.failed.len() == 1)
     })
     .await;
+    let status = api.get(&name).await.unwrap().status.unwrap();
+    let failed = &status.namespaces.unwrap().failed[0];
+    assert_eq!(failed.namespace, foreign_ns);
+    assert!(
+        failed.reason.contains("exists with another type"),
+        "{failed:?}"
+    );
     for ns in &nss {
         assert!(secret(&client, ns, "ecr-rbac").await.is_some());
         let sa = Api::<ServiceAccount>::namespaced(client.clone(), ns)
@@ -424,6 +485,31 @@ async fn helm_install_works_and_its_rbac_is_enough_and_no_more() {
                 .any(|r| r.name == "ecr-rbac")
         );
     }
+    // Passes with nothing to change (two resyncs at least) write nothing.
+    let versions = async || {
+        let mut v = Vec::new();
+        for ns in &nss {
+            let s = secret(&client, ns, "ecr-rbac").await.unwrap();
+            v.push(s.metadata.resource_version.unwrap());
+        }
+        v
+    };
+    let before = versions().await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(
+        versions().await,
+        before,
+        "an unchanged pass rewrote a Secret"
+    );
+    // A deleted Secret comes back (in write-only mode, on the resync).
+    Api::<k8s_openapi::api::core::v1::Secret>::namespaced(client.clone(), &nss[1])
+        .delete("ecr-rbac", &DeleteParams::default())
+        .await
+        .unwrap();
+    eventually(Duration::from_secs(20), || async {
+        secret(&client, &nss[1], "ecr-rbac").await.is_some()
+    })
+    .await;
     // Deletion with cleanup, still as the ServiceAccount.
     api.delete(&name, &DeleteParams::default()).await.unwrap();
     eventually(Duration::from_secs(30), || async {
@@ -432,7 +518,24 @@ async fn helm_install_works_and_its_rbac_is_enough_and_no_more() {
     .await;
     for ns in &nss {
         assert!(secret(&client, ns, "ecr-rbac").await.is_none());
+        let sa = Api::<ServiceAccount>::namespaced(client.clone(), ns)
+            .get("default")
+            .await
+            .unwrap();
+        assert!(
+            !sa.image_pull_secrets
+                .unwrap_or_default()
+                .iter()
+                .any(|r| r.name == "ecr-rbac"),
+            "our entry is left in {ns}"
+        );
     }
+    let theirs = secret(&client, &foreign_ns, "ecr-rbac").await.unwrap();
+    assert_eq!(theirs.type_.as_deref(), Some("Opaque"));
+    assert_eq!(
+        theirs.data.unwrap().get("app").map(|b| b.0.as_slice()),
+        Some(&b"theirs"[..])
+    );
     let logs = ctl.logs();
     assert!(
         !logs.contains("forbidden"),
@@ -440,4 +543,37 @@ async fn helm_install_works_and_its_rbac_is_enough_and_no_more() {
     );
     ctl.assert_clean_logs();
     let _ = tool("helm", &["uninstall", &release, "-n", &release_ns], None);
+}
+
+#[tokio::test]
+async fn helm_install_by_default_cannot_read_secrets_and_still_does_the_whole_job() {
+    install_and_run_as_the_charts_service_account(&[], "write-only", async |ns, sa_user| {
+        for verb in ["get", "list", "watch"] {
+            for where_ in [Some("kube-system"), Some(ns), None] {
+                assert!(
+                    !can_i(sa_user, verb, "secrets", where_),
+                    "{sa_user} must not {verb} secrets in {where_:?}"
+                );
+            }
+        }
+        assert!(!can_i(sa_user, "delete", "secrets", Some("kube-system")));
+        // Only the credentials Secret it is given, by name.
+        assert!(can_i(sa_user, "get", "secret/aws-creds", Some(ns)));
+        assert!(!can_i(sa_user, "get", "secret/other", Some(ns)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn helm_install_with_secret_reads_on_repairs_by_watch_and_does_the_whole_job() {
+    install_and_run_as_the_charts_service_account(
+        &["--set", "controller.secretAccess=read"],
+        "read",
+        async |_, sa_user| {
+            // What this mode trades for repairs within seconds.
+            assert!(can_i(sa_user, "watch", "secrets", None));
+            assert!(!can_i(sa_user, "update", "secrets", Some("kube-system")));
+        },
+    )
+    .await;
 }
