@@ -9,42 +9,45 @@
 #   L. the leanest client (examples/lean_apply.rs: server-side apply of the same
 #      N Secrets, same concurrency, nothing else): B/L is our ratio to the limit;
 #   R. a one-shot `kubectl ecrcreds refresh` writing only the N Secrets.
-# Usage: bench/fanout.sh [N...]      (default: 100 1000 5000)
+# Times A and B are taken by examples/ready_probe.rs: it creates the resource
+# and watches it until its status says N/N ready, in one process.
+# Writes are counted twice: the API server's write requests, and the objects it
+# actually changed in etcd (an apply that changes nothing never reaches etcd).
+# Usage: [SECRET_ACCESS=write-only|read] bench/fanout.sh [N...]
+#        (defaults: write-only, the chart's default; 100 1000 5000)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../testenv/lib.sh"
 cd "$REPO_DIR"
 SIZES=("$@")
 [[ $# -eq 0 ]] && SIZES=(100 1000 5000)
 CONCURRENCY=32
+SECRET_ACCESS="${SECRET_ACCESS:-write-only}"
 
 "$TESTENV_DIR/build.sh"
-cargo build --release --quiet --bin kubectl-ecrcreds --example lean_apply
+cargo build --release --quiet --bin kubectl-ecrcreds --example lean_apply --example ready_probe
 BIN="$REPO_DIR/target/release/kubectl-ecrcreds"
 LEAN="$REPO_DIR/target/release/examples/lean_apply"
+PROBE="$REPO_DIR/target/release/examples/ready_probe"
 
 now_ms() { date +%s%3N; }
 api_writes() { # write requests on secrets and serviceaccounts so far, as kube-apiserver counted them
   kubectl get --raw /metrics | awk '/^apiserver_request_total\{/ && /resource="(secrets|serviceaccounts)"/ && /verb="(PATCH|POST|PUT|DELETE|APPLY)"/ {s+=$NF} END {print s+0}'
 }
-token_calls() { curl -s "$AWS_ENDPOINT_URL/_ecrcreds/calls" | python3 -c 'import json,sys; print(sum(1 for c in json.load(sys.stdin)["calls"] if c["action"]=="GetAuthorizationToken"))'; }
-ready_count() { kubectl get ecrps "$1" -o jsonpath='{.status.namespaces.ready}' 2>/dev/null || true; }
+etcd_writes() { # objects kube-apiserver created, updated or deleted in etcd
+  kubectl get --raw /metrics | awk '/^etcd_request_duration_seconds_count\{/ && /resource="(secrets|serviceaccounts)"/ && /operation="(create|update|delete)"/ {s+=$NF} END {print s+0}'
+}
 mib() { awk -v k="$2:" '$1 == k {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 cpu_s() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$1/stat"; }
-resource() { # name secretName serviceAccounts-json
-  cat <<YAML | kubectl apply -f - >/dev/null
-apiVersion: alchemy.com/v1alpha1
-kind: ECRPullSecret
-metadata: {name: $1, labels: {bench: controller}}
-spec:
-  secretName: $2
-  namespaceSelector: {matchLabels: {bench: "yes"}}
-  registries: [111122223333.dkr.ecr.us-east-1.amazonaws.com, 444455556666.dkr.ecr.eu-west-1.amazonaws.com]
-  serviceAccounts: $3
-YAML
-}
-wait_ready() { until [[ "$(ready_count "$1")" == "$2" ]]; do sleep 0.02; done; }
+token_calls() { curl -s "$AWS_ENDPOINT_URL/_ecrcreds/calls" | python3 -c 'import json,sys; print(sum(1 for c in json.load(sys.stdin)["calls"] if c["action"]=="GetAuthorizationToken"))'; }
 
 RESULTS="$(mktemp)"
+STATE="" CTL=""
+cleanup() { # also when a step fails: no control plane or controller left behind
+  [[ -n "$CTL" ]] && kill "$CTL" 2>/dev/null
+  [[ -n "$STATE" && -d "$STATE" ]] && { "$TESTENV_DIR/down.sh" "$STATE" >/dev/null 2>&1; rm -rf "$STATE"; }
+  return 0
+}
+trap cleanup EXIT
 for N in "${SIZES[@]}"; do
   STATE="$(mktemp -d "${TMPDIR:-/tmp}/ecrcreds-bench.XXXXXX")"
   "$TESTENV_DIR/up.sh" "$STATE" 2>/dev/null
@@ -55,26 +58,26 @@ for N in "${SIZES[@]}"; do
   kubectl apply -f "$STATE/ns.yaml" >/dev/null
   until [[ "$(kubectl get sa -A --field-selector metadata.name=default --no-headers 2>/dev/null | grep -c '^bench-')" -ge "$N" ]]; do sleep 0.5; done
 
-  "$BIN" controller --leader-elect=false --metrics-addr 127.0.0.1:0 --concurrency "$CONCURRENCY" -l bench=controller >"$STATE/controller.log" 2>&1 &
+  # MALLOC_ARENA_MAX as chart/templates/deployment.yaml sets it.
+  MALLOC_ARENA_MAX=1 "$BIN" controller --leader-elect=false --metrics-addr 127.0.0.1:0 --concurrency "$CONCURRENCY" --secret-access "$SECRET_ACCESS" -l bench=controller >"$STATE/controller.log" 2>&1 &
   CTL=$!
   sleep 2
   rss_start=$(mib "$CTL" VmRSS); cpu0=$(cpu_s "$CTL")
 
   # A: product defaults.
-  w0=$(api_writes); t0=$(token_calls); s=$(now_ms)
-  resource bench-a ecr-a '[default]'
-  wait_ready bench-a "$N"; a_ms=$(( $(now_ms) - s ))
+  w0=$(api_writes); e0=$(etcd_writes); t0=$(token_calls)
+  a_ms=$("$PROBE" bench-a ecr-a '["default"]' "$N")
   sleep 2
-  w1=$(api_writes); t1=$(token_calls); a_cpu=$(awk -v a="$(cpu_s "$CTL")" -v b="$cpu0" 'BEGIN {printf "%.2f", a - b}')
+  w1=$(api_writes); e1=$(etcd_writes); t1=$(token_calls); a_cpu=$(awk -v a="$(cpu_s "$CTL")" -v b="$cpu0" 'BEGIN {printf "%.2f", a - b}')
   a_peak=$(mib "$CTL" VmHWM)
   kubectl annotate ecrps bench-a alchemy.com/refresh-requested-at="$(date +%s%N)" --overwrite >/dev/null
   sleep 4
-  w2=$(api_writes); t2=$(token_calls)
+  w2=$(api_writes); e2=$(etcd_writes); t2=$(token_calls)
   sleep 5
   idle=$(mib "$CTL" VmRSS)
 
   # B: only the Secrets, for the ratio to the leanest client.
-  s=$(now_ms); resource bench-b ecr-b '[]'; wait_ready bench-b "$N"; b_ms=$(( $(now_ms) - s ))
+  b_ms=$("$PROBE" bench-b ecr-b '[]' "$N")
   peak=$(mib "$CTL" VmHWM)
 
   # L: the leanest client, same N Secrets under another name.
@@ -94,13 +97,14 @@ YAML
   s=$(now_ms); "$BIN" refresh bench-r -o name --concurrency "$CONCURRENCY" >/dev/null 2>&1; r_ms=$(( $(now_ms) - s ))
 
   ratio=$(awk -v b="$b_ms" -v l="$l_ms" 'BEGIN {printf "%.2f", b / l}')
-  printf '| %s | %s ms | %s ms | %s ms | %s | %s ms | %s (+%s) | %s | %s | %s / %s / %s MiB | %s s |\n' \
-    "$N" "$a_ms" "$b_ms" "$l_ms" "$ratio" "$r_ms" "$((t1 - t0))" "$((t2 - t1))" "$((w1 - w0))" "$((w2 - w1))" \
+  printf '| %s | %s ms | %s ms | %s ms | %s | %s ms | %s (+%s) | %s / %s | %s / %s | %s / %s / %s MiB | %s s |\n' \
+    "$N" "$a_ms" "$b_ms" "$l_ms" "$ratio" "$r_ms" "$((t1 - t0))" "$((t2 - t1))" "$((e1 - e0))" "$((w1 - w0))" "$((e2 - e1))" "$((w2 - w1))" \
     "$rss_start" "$a_peak" "$idle" "$a_cpu" | tee -a "$RESULTS"
-  kill "$CTL"; wait "$CTL" 2>/dev/null || true
-  "$TESTENV_DIR/down.sh" "$STATE"; rm -rf "$STATE"
+  kill "$CTL"; wait "$CTL" 2>/dev/null || true; CTL=""
+  "$TESTENV_DIR/down.sh" "$STATE"; rm -rf "$STATE"; STATE=""
 done
 echo
-echo "| N | A: ready (Secret + SA) | B: ready (Secrets only) | L: leanest client | B/L | R: one-shot refresh | token calls (2nd cycle) | writes, 1st cycle | writes, unchanged cycle | RSS start / peak in A / idle | CPU in A |"
+echo "secret access: $SECRET_ACCESS"
+echo "| N | A: ready (Secret + SA) | B: ready (Secrets only) | L: leanest client | B/L | R: one-shot refresh | token calls (2nd cycle) | writes, 1st cycle (etcd / API) | writes, unchanged cycle (etcd / API) | RSS start / peak in A / idle | CPU in A |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
 cat "$RESULTS"
