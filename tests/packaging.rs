@@ -542,6 +542,46 @@ async fn install_and_run_as_the_charts_service_account(
         "a permission was missing:\n{logs}"
     );
     ctl.assert_clean_logs();
+
+    // A credentials Secret the chart was not told about: refused by RBAC in
+    // write-only mode, and the status says where to grant it.
+    if expect_secret_access == "write-only" {
+        string_secret(
+            &client,
+            &release_ns,
+            "not-granted",
+            &[
+                ("AWS_ACCESS_KEY_ID", &access_key("rbac")),
+                ("AWS_SECRET_ACCESS_KEY", "ref-secret-key-do-not-print"),
+            ],
+        )
+        .await;
+        let name = unique("rbac-forbidden");
+        create_for(
+            &client,
+            &id,
+            &name,
+            json!({
+                "secretName": "ecr-rbac", "namespaces": [nss[0]], "registries": [REG],
+                "credentials": {"secretRef": {"name": "not-granted", "namespace": release_ns}},
+            }),
+        )
+        .await;
+        eventually(Duration::from_secs(30), || async {
+            api.get(&name)
+                .await
+                .ok()
+                .and_then(|o| o.status)
+                .and_then(|s| s.conditions.into_iter().find(|c| c.type_ == "Ready"))
+                .is_some_and(|c| {
+                    c.status == "False"
+                        && c.message.contains("not-granted")
+                        && c.message.contains("rbac.credentialsSecrets")
+                })
+        })
+        .await;
+        api.delete(&name, &DeleteParams::default()).await.unwrap();
+    }
     let _ = tool("helm", &["uninstall", &release, "-n", &release_ns], None);
 }
 

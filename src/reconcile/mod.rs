@@ -262,7 +262,15 @@ pub async fn reconcile(
         Ok(c) => c,
         Err(Error::Invalid(e)) => return stop(ctx, obj, "CredentialsUnavailable", e).await,
         Err(e @ Error::Kube { .. }) => {
-            return stop(ctx, obj, "CredentialsUnavailable", e.to_string()).await;
+            let forbidden =
+                matches!(&e, Error::Kube { source: kube::Error::Api(s), .. } if s.code == 403);
+            let mut message = e.to_string();
+            if forbidden && ctx.secret_access == SecretAccess::WriteOnly {
+                message.push_str(
+                    "; with Secret access write-only, the Helm chart grants only the Secrets listed in rbac.credentialsSecrets (and aws.credentials.secretName)",
+                );
+            }
+            return stop(ctx, obj, "CredentialsUnavailable", message).await;
         }
         Err(e) => return Err(e),
     };
