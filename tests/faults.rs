@@ -798,6 +798,18 @@ async fn a_matrix_of_bad_input_gets_clear_errors_and_loses_nothing() {
             "at least 2s",
         ),
         (
+            v(&["controller", "--resync", "0s"]),
+            vec![],
+            1,
+            "--resync must be at least 1s",
+        ),
+        (
+            v(&["controller", "--secret-access", "none"]),
+            vec![],
+            2,
+            "possible values: read, write-only",
+        ),
+        (
             v(&["controller", "--metrics-addr", "nonsense"]),
             vec![],
             2,

@@ -83,10 +83,10 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
             "--token-reuse must be shorter than 1m, the shortest refresh interval".into(),
         ));
     }
-    let client = global.client().await?;
     if args.resync < Duration::from_secs(1) {
         return Err(Error::Invalid("--resync must be at least 1s".into()));
     }
+    let client = global.client().await?;
     let mut ctx = global
         .context(client, args.concurrency.into(), Some(args.token_reuse))
         .await?;
