@@ -49,9 +49,6 @@ pub struct Settings {
     pub debounce: Duration,
     /// Label selector limiting which resources this controller handles.
     pub selector: Option<String>,
-    /// Longest time between two passes over a resource, refresh or not: how
-    /// soon a deleted or edited Secret is repaired when Secrets are not watched.
-    pub resync: Duration,
 }
 
 /// Leader-election settings.
@@ -79,7 +76,6 @@ struct Failure {
 /// Shared by every pass.
 pub struct State {
     ctx: Context,
-    resync: Duration,
     failures: std::sync::Mutex<HashMap<String, Failure>>,
     ready: AtomicBool,
 }
@@ -127,7 +123,6 @@ pub async fn run(ctx: Context, settings: Settings) -> Result<()> {
 
     let state = Arc::new(State {
         ctx,
-        resync: settings.resync,
         failures: std::sync::Mutex::new(HashMap::new()),
         ready: AtomicBool::new(true),
     });
@@ -240,6 +235,7 @@ async fn run_with_lease(
             // a single atomic API call, so nothing is left half-written.
             tracing::warn!(identity = %lease.identity, "lost the leader Lease; standing by");
             state.ctx.payloads.lock().await.clear();
+            state.ctx.applied.lock().await.clear();
             continue;
         }
         // The controller ended because shutdown was asked: release the Lease.
@@ -414,6 +410,7 @@ async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) -> Result<Act
         }
         ctx.metrics.forget(&name);
         ctx.payloads.lock().await.remove(&name);
+        ctx.applied.lock().await.remove(&name);
         state.succeeded(&name);
         return Ok(Action::await_change());
     }
@@ -471,10 +468,7 @@ async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) -> Result<Act
         .unwrap_or(interval)
         .max(Duration::from_secs(1));
     if report.error.is_some() || !report.succeeded() {
-        let wait = state
-            .failed(&name, trigger)
-            .min(until_next)
-            .min(state.resync);
+        let wait = state.failed(&name, trigger).min(until_next).min(ctx.resync);
         tracing::info!(resource = %name, retry_in = ?wait, "pass incomplete; retrying with backoff");
         Ok(Action::requeue(wait))
     } else {
@@ -482,7 +476,12 @@ async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) -> Result<Act
         if report.writes > 0 || report.refreshed {
             tracing::info!(resource = %name, writes = report.writes, refreshed = report.refreshed, next_in = ?until_next, "pass done");
         }
-        Ok(Action::requeue(until_next.min(state.resync)))
+        // The next pass that re-reads (or, write-only, re-applies) everything.
+        let resync_in = report
+            .resync_in
+            .unwrap_or(ctx.resync)
+            .max(Duration::from_secs(1));
+        Ok(Action::requeue(until_next.min(resync_in)))
     }
 }
 

@@ -35,6 +35,7 @@ pub struct Metrics {
     /// `GetAuthorizationToken` calls; shared with the token source.
     pub token_calls: Counter,
     secrets_written: Counter,
+    secret_applies: Counter,
     expiry: Family<ResourceLabel, Gauge<i64, AtomicI64>>,
     leader: Gauge,
 }
@@ -75,6 +76,12 @@ impl Metrics {
             "Secrets created or updated",
             secrets_written.clone(),
         );
+        let secret_applies = Counter::default();
+        registry.register(
+            "secret_applies",
+            "Server-side applies of Secrets sent, changed or not (write-only mode sends one per namespace on each full pass)",
+            secret_applies.clone(),
+        );
         let expiry = Family::<ResourceLabel, Gauge<i64, AtomicI64>>::default();
         registry.register(
             "token_expiry_seconds",
@@ -94,6 +101,7 @@ impl Metrics {
             duration,
             token_calls,
             secrets_written,
+            secret_applies,
             expiry,
             leader,
         }
@@ -122,6 +130,11 @@ impl Metrics {
     /// Counts Secrets written.
     pub fn secrets_written(&self, n: u64) {
         self.secrets_written.inc_by(n);
+    }
+
+    /// Counts one server-side apply of a Secret sent to the API server.
+    pub fn secret_applied(&self) {
+        self.secret_applies.inc();
     }
 
     /// Records seconds until a resource's token expires.

@@ -157,6 +157,54 @@ async fn secrets_appear_everywhere_and_new_or_relabelled_namespaces_get_theirs_w
 }
 
 #[tokio::test]
+async fn write_only_mode_applies_only_the_new_namespace_between_full_passes() {
+    install_crd();
+    let client = client().await;
+    let id = unique("ctl-wo");
+    let key = access_key("ctlwo");
+    let nss: Vec<String> = (0..5).map(|i| unique(&format!("ctl-wo{i}"))).collect();
+    let refs: Vec<&str> = nss.iter().map(String::as_str).collect();
+    namespaces(&client, &refs, &[("pull", &id)]).await;
+    let ctl = ControllerProc::start(
+        &id,
+        &key,
+        &["--secret-access=write-only", "--resync=5m"],
+        &[],
+    );
+    let name = unique("ctl-wo");
+    create_for(
+        &client,
+        &id,
+        &name,
+        json!({"secretName": "ecr-wo", "registries": [REG],
+               "namespaceSelector": {"matchLabels": {"pull": id}}}),
+    )
+    .await;
+    let ready_n = |n: u32| {
+        let client = client.clone();
+        let name = name.clone();
+        async move {
+            ready(&client, &name)
+                .await
+                .and_then(|s| s.namespaces)
+                .is_some_and(|c| c.ready == n)
+        }
+    };
+    eventually(SETTLE, || ready_n(5)).await;
+    let applies = || ctl.metric("ecrcreds_secret_applies_total");
+    assert_eq!(applies(), 5.0, "one apply per namespace on the first pass");
+
+    // A new namespace: its Secret comes within seconds, with one apply; the
+    // five already applied are not sent again.
+    let late = unique("ctl-wo-late");
+    namespaces(&client, &[&late], &[("pull", &id)]).await;
+    eventually(REACT, || has_secret(&client, &late, "ecr-wo")).await;
+    eventually(SETTLE, || ready_n(6)).await;
+    assert_eq!(applies(), 6.0);
+    ctl.assert_clean_logs();
+}
+
+#[tokio::test]
 async fn deleted_or_edited_secrets_are_restored_and_recreated_service_accounts_get_their_entry_back()
  {
     install_crd();

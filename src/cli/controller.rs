@@ -91,6 +91,7 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
         .context(client, args.concurrency.into(), Some(args.token_reuse))
         .await?;
     ctx.secret_access = args.secret_access;
+    ctx.resync = args.resync;
     let lease = if args.leader_elect {
         if args.lease_duration < Duration::from_secs(2) {
             return Err(Error::Invalid(
@@ -118,7 +119,6 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
             workers: args.workers,
             debounce: args.debounce,
             selector: args.selector,
-            resync: args.resync,
         },
     )
     .await?;

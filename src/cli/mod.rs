@@ -286,6 +286,8 @@ impl GlobalArgs {
             payloads: Default::default(),
             progress: Default::default(),
             secret_access: Default::default(),
+            resync: std::time::Duration::from_secs(300),
+            applied: Default::default(),
         })
     }
 }

@@ -12,7 +12,7 @@ pub mod apply;
 pub mod desired;
 pub mod observed;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -62,6 +62,22 @@ pub struct Context {
     pub progress: Progress,
     /// Whether this runner may read Secrets.
     pub secret_access: SecretAccess,
+    /// Longest time between two passes that apply every target (write-only
+    /// mode) or re-read them (read mode).
+    pub resync: Duration,
+    /// Write-only mode: what this process applied per resource, so a pass
+    /// for one new namespace does not re-apply all the others.
+    pub applied: Mutex<HashMap<String, Applied>>,
+}
+
+/// The namespaces a write-only runner applied a resource's current payload
+/// to, and when it last applied all of them.
+#[derive(Debug)]
+pub struct Applied {
+    fingerprint: String,
+    payload: Arc<Vec<u8>>,
+    since: std::time::Instant,
+    namespaces: HashSet<String>,
 }
 
 /// How much of the cluster's Secrets a runner may read.
@@ -162,6 +178,9 @@ pub struct Report {
     /// Whether new tokens were fetched (false for a repair pass).
     #[serde(skip)]
     pub refreshed: bool,
+    /// Write-only mode: when every target is due to be applied again.
+    #[serde(skip)]
+    pub resync_in: Option<Duration>,
 }
 
 impl Report {
@@ -191,6 +210,7 @@ impl Report {
             expiry_in_past: next.is_some_and(|n| n.expiry_in_past),
             writes,
             refreshed,
+            resync_in: None,
         }
     }
 
@@ -327,6 +347,7 @@ pub async fn reconcile(
         payload_fut,
     );
     let (cluster, revision) = cluster?;
+    let started = std::time::Instant::now();
     let targets = match desired::select_namespaces(&obj.spec, &cluster) {
         Ok(t) => t,
         Err(e) => return stop(ctx, obj, "InvalidSpec", e).await,
@@ -339,7 +360,7 @@ pub async fn reconcile(
         ctx.payloads.lock().await.insert(
             name.clone(),
             CachedPayload {
-                fingerprint,
+                fingerprint: fingerprint.clone(),
                 payload: payload.clone(),
                 expires_at,
             },
@@ -347,6 +368,22 @@ pub async fn reconcile(
     }
     let existing = existing?;
     let sas: HashMap<(String, String), ServiceAccount> = sas?;
+    // Write-only: between full passes (a refresh, or every `resync`), a pass
+    // applies only the namespaces not known to hold this payload already.
+    let known: Option<HashSet<String>> = match (existing.is_none(), mode) {
+        (true, Mode::Repair) => ctx
+            .applied
+            .lock()
+            .await
+            .get(&name)
+            .filter(|a| {
+                a.fingerprint == fingerprint
+                    && a.payload == payload
+                    && a.since.elapsed() < ctx.resync
+            })
+            .map(|a| a.namespaces.clone()),
+        _ => None,
+    };
 
     // Write what changed, namespace by namespace, a bounded number at a time.
     let mut sas_by_ns: BTreeMap<String, Vec<ServiceAccount>> = BTreeMap::new();
@@ -360,6 +397,7 @@ pub async fn reconcile(
         let desired = desired::desired_secret(&name, &secret_name, ns, &payload, expires_at);
         let action = match &existing {
             Some(existing) => desired::secret_action(existing.get(ns), &desired),
+            None if known.as_ref().is_some_and(|k| k.contains(ns)) => SecretAction::Unchanged,
             None => SecretAction::Unknown,
         };
         let sas = sas_by_ns.remove(ns).unwrap_or_default();
@@ -392,6 +430,31 @@ pub async fn reconcile(
         });
     }
     reports.sort_by(|a, b| a.namespace.cmp(&b.namespace));
+    let resync_in = if existing.is_none() {
+        let ok = reports
+            .iter()
+            .filter(|r| r.secret != SecretResult::Failed)
+            .map(|r| r.namespace.clone());
+        let mut applied = ctx.applied.lock().await;
+        let entry = match (known.is_some(), applied.get_mut(&name)) {
+            (true, Some(entry)) => {
+                entry.namespaces.extend(ok);
+                entry
+            }
+            _ => applied
+                .entry(name.clone())
+                .insert_entry(Applied {
+                    fingerprint,
+                    payload: payload.clone(),
+                    since: started,
+                    namespaces: ok.collect(),
+                })
+                .into_mut(),
+        };
+        Some(ctx.resync.saturating_sub(entry.since.elapsed()))
+    } else {
+        None
+    };
 
     let secrets_written = reports
         .iter()
@@ -475,14 +538,10 @@ pub async fn reconcile(
         }
     }
     ctx.metrics.expiry(&name, expires_at, now);
-    Ok(Report::done(
-        obj,
-        reports,
-        expires_at,
-        Some(next),
-        writes,
-        refreshed,
-    ))
+    Ok(Report {
+        resync_in,
+        ..Report::done(obj, reports, expires_at, Some(next), writes, refreshed)
+    })
 }
 
 /// Fetches every region's token and builds the dockerconfigjson payload.
@@ -743,6 +802,7 @@ async fn namespace_pass(
     let action = match action {
         SecretAction::Unchanged | SecretAction::Conflict => action,
         SecretAction::Create | SecretAction::Update | SecretAction::Unknown => {
+            ctx.metrics.secret_applied();
             match apply::apply_secret(&ctx.client, &desired).await {
                 Err(e) => {
                     report.error = Some(e.to_string());
