@@ -130,16 +130,11 @@ fn global_from(args: &[String]) -> GlobalArgs {
                 })
         })
     };
+    // Only the flags that choose the cluster matter for completing names.
     GlobalArgs {
         kubeconfig: value("kubeconfig").map(Into::into),
         context: value("context"),
-        verbose: 0,
-        log_format: super::LogFormat::Text,
-        profile: None,
-        region: None,
-        registry: None,
-        credentials_secret: None,
-        credentials_secret_namespace: None,
+        ..Default::default()
     }
 }
 

@@ -17,6 +17,38 @@ use crate::error::{Error, Result};
 /// Page size for list calls: large enough to be few, small enough to stream.
 const PAGE: u32 = 500;
 
+/// Fetches every page of a list, keeping what `keep` makes of each item, and
+/// returns them with the resourceVersion of the first page (when the list was
+/// read).
+async fn paged<T, U, F, Fut>(
+    lp: &ListParams,
+    what: &str,
+    mut fetch: F,
+    keep: impl Fn(T) -> U,
+) -> Result<(Vec<U>, Option<String>)>
+where
+    T: Clone,
+    F: FnMut(ListParams) -> Fut,
+    Fut: std::future::Future<Output = kube::Result<ObjectList<T>>>,
+{
+    let mut out = Vec::new();
+    let mut revision = None;
+    let mut lp = lp.clone().limit(PAGE);
+    loop {
+        let page = fetch(lp.clone())
+            .await
+            .map_err(|e| Error::kube(format!("list {what}"), e))?;
+        if revision.is_none() {
+            revision = page.metadata.resource_version.clone();
+        }
+        out.extend(page.items.into_iter().map(&keep));
+        match page.metadata.continue_ {
+            Some(c) if !c.is_empty() => lp = lp.continue_token(&c),
+            _ => return Ok((out, revision)),
+        }
+    }
+}
+
 /// Lists every page of `api` matching `lp`. managedFields are dropped as each
 /// page arrives: nothing here reads them, and for thousands of objects they are
 /// most of the memory a pass holds.
@@ -24,22 +56,13 @@ async fn list_all<K>(api: &Api<K>, lp: &ListParams, what: &str) -> Result<Vec<K>
 where
     K: Clone + DeserializeOwned + std::fmt::Debug + Resource,
 {
-    let mut out = Vec::new();
-    let mut lp = lp.clone().limit(PAGE);
-    loop {
-        let page: ObjectList<K> = api
-            .list(&lp)
-            .await
-            .map_err(|e| Error::kube(format!("list {what}"), e))?;
-        out.extend(page.items.into_iter().map(|mut o| {
-            o.meta_mut().managed_fields = None;
-            o
-        }));
-        match page.metadata.continue_ {
-            Some(c) if !c.is_empty() => lp = lp.continue_token(&c),
-            _ => return Ok(out),
-        }
-    }
+    let fetch = |lp: ListParams| async move { api.list(&lp).await };
+    let (items, _) = paged(lp, what, fetch, |mut o: K| {
+        o.meta_mut().managed_fields = None;
+        o
+    })
+    .await?;
+    Ok(items)
 }
 
 /// All namespaces, names and labels only.
@@ -52,27 +75,18 @@ pub async fn namespaces(client: &Client) -> Result<Vec<NamespaceInfo>> {
 /// against to tell a write from a no-op.
 pub async fn namespaces_at(client: &Client) -> Result<(Vec<NamespaceInfo>, Option<String>)> {
     let api: Api<Namespace> = Api::all(client.clone());
-    let mut out = Vec::new();
-    let mut revision = None;
-    let mut lp = ListParams::default().limit(PAGE);
-    loop {
-        let page = api
-            .list_metadata(&lp)
-            .await
-            .map_err(|e| Error::kube("list namespaces", e))?;
-        if revision.is_none() {
-            revision = page.metadata.resource_version.clone();
-        }
-        out.extend(page.items.into_iter().map(|n| NamespaceInfo {
+    let fetch = |lp: ListParams| {
+        let api = &api;
+        async move { api.list_metadata(&lp).await }
+    };
+    paged(&ListParams::default(), "namespaces", fetch, |n| {
+        NamespaceInfo {
             terminating: n.metadata.deletion_timestamp.is_some(),
             labels: n.metadata.labels.clone().unwrap_or_default(),
             name: n.name_any(),
-        }));
-        match page.metadata.continue_ {
-            Some(c) if !c.is_empty() => lp = lp.continue_token(&c),
-            _ => return Ok((out, revision)),
         }
-    }
+    })
+    .await
 }
 
 /// Reads AWS keys from a Secret. Errors name the Secret and the missing key,
