@@ -201,6 +201,16 @@ async fn write_only_mode_applies_only_the_new_namespace_between_full_passes() {
     eventually(REACT, || has_secret(&client, &late, "ecr-wo")).await;
     eventually(SETTLE, || ready_n(6)).await;
     assert_eq!(applies(), 6.0);
+
+    // A namespace deleted and created again under the same name is a new one.
+    let api = Api::<Namespace>::all(client.clone());
+    api.delete(&nss[0], &DeleteParams::default()).await.unwrap();
+    eventually(SETTLE, || async {
+        api.get_opt(&nss[0]).await.unwrap().is_none()
+    })
+    .await;
+    namespaces(&client, &[&nss[0]], &[("pull", &id)]).await;
+    eventually(REACT, || has_secret(&client, &nss[0], "ecr-wo")).await;
     ctl.assert_clean_logs();
 }
 

@@ -82,6 +82,7 @@ pub async fn namespaces_at(client: &Client) -> Result<(Vec<NamespaceInfo>, Optio
     paged(&ListParams::default(), "namespaces", fetch, |n| {
         NamespaceInfo {
             terminating: n.metadata.deletion_timestamp.is_some(),
+            uid: n.metadata.uid.clone().unwrap_or_default(),
             labels: n.metadata.labels.clone().unwrap_or_default(),
             name: n.name_any(),
         }

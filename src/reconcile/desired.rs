@@ -34,6 +34,9 @@ pub struct NamespaceInfo {
     pub labels: BTreeMap<String, String>,
     /// Whether it is being deleted.
     pub terminating: bool,
+    /// Its UID: a namespace deleted and created again under the same name is
+    /// another namespace.
+    pub uid: String,
 }
 
 /// The namespaces a resource targets, split into usable and not.
@@ -587,6 +590,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             terminating: false,
+            uid: format!("uid-{name}"),
         }
     }
 

@@ -70,8 +70,8 @@ pub struct Context {
     pub applied: Mutex<HashMap<String, Applied>>,
 }
 
-/// The namespaces a write-only runner applied a resource's current payload
-/// to, and when it last applied all of them.
+/// The namespaces (`name/uid`) a write-only runner applied a resource's
+/// current payload to, and when it last applied all of them.
 #[derive(Debug)]
 pub struct Applied {
     fingerprint: String,
@@ -348,6 +348,12 @@ pub async fn reconcile(
     );
     let (cluster, revision) = cluster?;
     let started = std::time::Instant::now();
+    // Namespaces are known to hold a payload by name and UID.
+    let uid_of: HashMap<&str, &str> = cluster
+        .iter()
+        .map(|n| (n.name.as_str(), n.uid.as_str()))
+        .collect();
+    let key_of = |ns: &str| format!("{ns}/{}", uid_of.get(ns).copied().unwrap_or_default());
     let targets = match desired::select_namespaces(&obj.spec, &cluster) {
         Ok(t) => t,
         Err(e) => return stop(ctx, obj, "InvalidSpec", e).await,
@@ -397,7 +403,9 @@ pub async fn reconcile(
         let desired = desired::desired_secret(&name, &secret_name, ns, &payload, expires_at);
         let action = match &existing {
             Some(existing) => desired::secret_action(existing.get(ns), &desired),
-            None if known.as_ref().is_some_and(|k| k.contains(ns)) => SecretAction::Unchanged,
+            None if known.as_ref().is_some_and(|k| k.contains(&key_of(ns))) => {
+                SecretAction::Unchanged
+            }
             None => SecretAction::Unknown,
         };
         let sas = sas_by_ns.remove(ns).unwrap_or_default();
@@ -434,7 +442,7 @@ pub async fn reconcile(
         let ok = reports
             .iter()
             .filter(|r| r.secret != SecretResult::Failed)
-            .map(|r| r.namespace.clone());
+            .map(|r| key_of(&r.namespace));
         let mut applied = ctx.applied.lock().await;
         let entry = match (known.is_some(), applied.get_mut(&name)) {
             (true, Some(entry)) => {
