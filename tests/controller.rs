@@ -51,19 +51,6 @@ async fn label_namespace(client: &Client, ns: &str, labels: serde_json::Value) {
         .unwrap();
 }
 
-async fn annotate_refresh(client: &Client, name: &str, value: &str) {
-    Api::<ECRPullSecret>::all(client.clone())
-        .patch(
-            name,
-            &PatchParams::default(),
-            &Patch::Merge(
-                json!({"metadata": {"annotations": {"alchemy.com/refresh-requested-at": value}}}),
-            ),
-        )
-        .await
-        .unwrap();
-}
-
 /// Events about a resource, as any user would list them.
 async fn events_about(client: &Client, name: &str) -> Vec<k8s_openapi::api::events::v1::Event> {
     Api::<k8s_openapi::api::events::v1::Event>::all(client.clone())
@@ -79,6 +66,46 @@ async fn events_about(client: &Client, name: &str) -> Vec<k8s_openapi::api::even
 fn assert_events_clean(events: &[k8s_openapi::api::events::v1::Event]) {
     for e in events {
         assert_no_secrets(e.note.as_deref().unwrap_or_default());
+    }
+}
+
+/// What several tests start from: a fresh namespace, a controller of their
+/// own (with `env`), and one resource writing `secret_name` there with the
+/// `extra` spec fields, already Ready.
+struct OneNamespace {
+    client: Client,
+    key: String,
+    ns: String,
+    name: String,
+    ctl: ControllerProc,
+}
+
+async fn one_namespace_ready(
+    prefix: &str,
+    secret_name: &str,
+    extra: serde_json::Value,
+    env: &[(&str, &str)],
+) -> OneNamespace {
+    install_crd();
+    let client = client().await;
+    let id = unique(prefix);
+    let key = access_key(&prefix.replace('-', ""));
+    let ns = unique(prefix);
+    namespaces(&client, &[&ns], &[]).await;
+    let ctl = ControllerProc::start(&id, &key, &[], env);
+    let name = unique(prefix);
+    let mut spec = json!({"secretName": secret_name, "namespaces": [ns], "registries": [REG]});
+    if let (Some(spec), Some(extra)) = (spec.as_object_mut(), extra.as_object()) {
+        spec.extend(extra.clone());
+    }
+    create_for(&client, &id, &name, spec).await;
+    eventually(SETTLE, || ready_is(&client, &name, "True")).await;
+    OneNamespace {
+        client,
+        key,
+        ns,
+        name,
+        ctl,
     }
 }
 
@@ -335,22 +362,13 @@ async fn deleted_or_edited_secrets_are_restored_and_recreated_service_accounts_g
 
 #[tokio::test]
 async fn nothing_is_written_when_nothing_is_due_and_the_annotation_forces_a_refresh() {
-    install_crd();
-    let client = client().await;
-    let id = unique("ctl-due");
-    let key = access_key("ctldue");
-    let ns = unique("ctl-due");
-    namespaces(&client, &[&ns], &[]).await;
-    let ctl = ControllerProc::start(&id, &key, &[], &[]);
-    let name = unique("ctl-due");
-    create_for(
-        &client,
-        &id,
-        &name,
-        json!({"secretName": "ecr-due", "namespaces": [ns], "registries": [REG]}),
-    )
-    .await;
-    eventually(SETTLE, || ready_is(&client, &name, "True")).await;
+    let OneNamespace {
+        client,
+        key,
+        ns,
+        name,
+        ctl,
+    } = one_namespace_ready("ctl-due", "ecr-due", json!({}), &[]).await;
     let first = ready(&client, &name).await.unwrap();
     let secret_rv = secret(&client, &ns, "ecr-due")
         .await
@@ -414,22 +432,19 @@ async fn nothing_is_written_when_nothing_is_due_and_the_annotation_forces_a_refr
 
 #[tokio::test]
 async fn a_short_refresh_interval_refreshes_on_its_own() {
-    install_crd();
-    let client = client().await;
-    let id = unique("ctl-timer");
-    let key = access_key("ctltimer");
-    let ns = unique("ctl-timer");
-    namespaces(&client, &[&ns], &[]).await;
-    let ctl = ControllerProc::start(&id, &key, &[], &[]);
-    let name = unique("ctl-timer");
-    create_for(
-        &client,
-        &id,
-        &name,
-        json!({"secretName": "ecr-timer", "namespaces": [ns], "registries": [REG], "refreshInterval": "1m"}),
+    let OneNamespace {
+        client,
+        key,
+        name,
+        ctl,
+        ..
+    } = one_namespace_ready(
+        "ctl-timer",
+        "ecr-timer",
+        json!({"refreshInterval": "1m"}),
+        &[],
     )
     .await;
-    eventually(SETTLE, || ready_is(&client, &name, "True")).await;
     let first = ready(&client, &name).await.unwrap();
     let next = first.next_refresh_time.clone().unwrap().0;
     let last = first.last_refresh_time.clone().unwrap().0;
@@ -451,24 +466,21 @@ async fn a_short_refresh_interval_refreshes_on_its_own() {
 
 #[tokio::test]
 async fn an_ecr_outage_keeps_secrets_warns_and_recovers_on_its_own() {
-    install_crd();
-    let client = client().await;
-    let id = unique("ctl-outage");
-    let key = access_key("ctloutage");
-    let ns = unique("ctl-outage");
-    namespaces(&client, &[&ns], &[]).await;
     let port = free_port();
     let mut moto = PrivateMoto::start_on(port, &[]);
-    let ctl = ControllerProc::start(&id, &key, &[], &[("AWS_ENDPOINT_URL", &moto.url)]);
-    let name = unique("ctl-outage");
-    create_for(
-        &client,
-        &id,
-        &name,
-        json!({"secretName": "ecr-out", "namespaces": [ns], "registries": [REG]}),
+    let OneNamespace {
+        client,
+        ns,
+        name,
+        ctl,
+        ..
+    } = one_namespace_ready(
+        "ctl-outage",
+        "ecr-out",
+        json!({}),
+        &[("AWS_ENDPOINT_URL", &moto.url)],
     )
     .await;
-    eventually(SETTLE, || ready_is(&client, &name, "True")).await;
     let before = secret(&client, &ns, "ecr-out").await.unwrap();
 
     moto.stop();

@@ -34,19 +34,6 @@ async fn ready(client: &Client, name: &str) -> Option<(String, String, String)> 
     Some((c.status, c.reason, c.message))
 }
 
-async fn annotate(client: &Client, name: &str, value: &str) {
-    Api::<ECRPullSecret>::all(client.clone())
-        .patch(
-            name,
-            &PatchParams::default(),
-            &Patch::Merge(
-                json!({"metadata": {"annotations": {"alchemy.com/refresh-requested-at": value}}}),
-            ),
-        )
-        .await
-        .unwrap();
-}
-
 /// Creates `n` labelled namespaces, `concurrency` at a time.
 async fn many_namespaces(
     client: &Client,
@@ -222,7 +209,7 @@ async fn ecr_throttling_slow_and_reset_connections_back_off_keep_secrets_and_exp
     ] {
         proxy.set(mode, delay);
         let start = Instant::now();
-        annotate(&client, &name, mode).await;
+        annotate_refresh(&client, &name, mode).await;
         eventually(Duration::from_secs(90), || async {
             ready(&client, &name)
                 .await

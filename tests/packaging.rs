@@ -127,40 +127,9 @@ fn rendered_manifests_are_accepted_by_the_api_server_schemas() {
 
 #[test]
 fn values_schema_rejects_a_wrong_type() {
-    let (code, _, err) = tool(
-        "helm",
-        &[
-            "template",
-            "rel",
-            "chart",
-            "--kube-version",
-            "1.37.2",
-            "--set",
-            "replicaCount=two",
-        ],
-        None,
-    );
-    assert_ne!(code, 0);
-    assert!(err.contains("replicaCount"), "{err}");
-    let (code, _, err) = tool(
-        "helm",
-        &[
-            "template",
-            "rel",
-            "chart",
-            "--kube-version",
-            "1.37.2",
-            "--set",
-            "aws.registry=docker.io",
-        ],
-        None,
-    );
-    assert_ne!(code, 0);
-    assert!(
-        err.contains("aws.registry") || err.contains("registry"),
-        "{err}"
-    );
     for (value, field) in [
+        ("replicaCount=two", "replicaCount"),
+        ("aws.registry=docker.io", "registry"),
         ("controller.secretAccess=readonly", "secretAccess"),
         ("rbac.credentialsSecrets[0].name=aws", "namespace"),
     ] {

@@ -348,11 +348,16 @@ pub async fn reconcile(
     );
     let (cluster, revision) = cluster?;
     let started = std::time::Instant::now();
-    // Namespaces are known to hold a payload by name and UID.
-    let uid_of: HashMap<&str, &str> = cluster
-        .iter()
-        .map(|n| (n.name.as_str(), n.uid.as_str()))
-        .collect();
+    // Write-only: namespaces are known to hold a payload by name and UID.
+    let write_only = ctx.secret_access == SecretAccess::WriteOnly;
+    let uid_of: HashMap<&str, &str> = if write_only {
+        cluster
+            .iter()
+            .map(|n| (n.name.as_str(), n.uid.as_str()))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let key_of = |ns: &str| format!("{ns}/{}", uid_of.get(ns).copied().unwrap_or_default());
     let targets = match desired::select_namespaces(&obj.spec, &cluster) {
         Ok(t) => t,
@@ -376,7 +381,7 @@ pub async fn reconcile(
     let sas: HashMap<(String, String), ServiceAccount> = sas?;
     // Write-only: between full passes (a refresh, or every `resync`), a pass
     // applies only the namespaces not known to hold this payload already.
-    let known: Option<HashSet<String>> = match (existing.is_none(), mode) {
+    let known: Option<HashSet<String>> = match (write_only, mode) {
         (true, Mode::Repair) => ctx
             .applied
             .lock()
@@ -438,7 +443,7 @@ pub async fn reconcile(
         });
     }
     reports.sort_by(|a, b| a.namespace.cmp(&b.namespace));
-    let resync_in = if existing.is_none() {
+    let resync_in = if write_only {
         let ok = reports
             .iter()
             .filter(|r| r.secret != SecretResult::Failed)

@@ -204,6 +204,21 @@ pub async fn create_resource(
         .expect("create ECRPullSecret")
 }
 
+/// Asks the controller for a refresh through the annotation; it echoes
+/// `value` in status.lastRefreshRequest.
+pub async fn annotate_refresh(client: &Client, name: &str, value: &str) {
+    Api::<ECRPullSecret>::all(client.clone())
+        .patch(
+            name,
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(serde_json::json!({"metadata": {"annotations": {
+                kubectl_ecrcreds::crd::REFRESH_ANNOTATION: value
+            }}})),
+        )
+        .await
+        .unwrap();
+}
+
 /// Creates an ECRPullSecret labelled for the test controller `id`.
 pub async fn create_for(
     client: &Client,
