@@ -426,14 +426,6 @@ async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) -> Result<Act
         return Ok(Action::await_change());
     }
 
-    // Watch events (a namespace, a ServiceAccount) must not turn a failing
-    // resource's backoff into a hot loop against ECR; a change the user made
-    // to the resource itself does retry at once.
-    let trigger = trigger_hash(&obj);
-    if let Some(wait) = state.backoff_remaining(&name, trigger) {
-        return Ok(Action::requeue(wait));
-    }
-
     let now = Timestamp::now();
     let due = desired::refresh_due(
         obj.metadata.generation,
@@ -443,6 +435,17 @@ async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) -> Result<Act
         obj.status.as_ref(),
         now,
     );
+
+    // Backoff keeps watch events (a namespace, a ServiceAccount) from turning a
+    // failing resource into a hot loop against ECR: it holds back any pass that
+    // would fetch a token. A repair with the payload in hand calls only the API
+    // server, so one namespace that keeps failing does not delay a new one. A
+    // change the user made to the resource itself retries at once.
+    let trigger = trigger_hash(&obj);
+    let fetches_token = due.is_some() || !ctx.payloads.lock().await.contains_key(&name);
+    if fetches_token && let Some(wait) = state.backoff_remaining(&name, trigger) {
+        return Ok(Action::requeue(wait));
+    }
     // An explicit request or a spec change wants a token fetched now; a
     // scheduled refresh may share one fetched moments ago by another resource.
     let mode = match due {

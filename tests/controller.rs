@@ -184,6 +184,32 @@ async fn secrets_appear_everywhere_and_new_or_relabelled_namespaces_get_theirs_w
 }
 
 #[tokio::test]
+async fn a_namespace_that_keeps_failing_does_not_delay_a_new_one() {
+    install_crd();
+    let client = client().await;
+    let id = unique("ctl-fail");
+    let key = access_key("ctlfail");
+    let ctl = ControllerProc::start(&id, &key, &[], &[]);
+    let name = unique("ctl-fail");
+    // A listed namespace that does not exist: every pass ends incomplete, so
+    // the resource is in backoff (5 s after the first failure, then longer).
+    let missing = unique("ctl-fail-missing");
+    create_for(
+        &client,
+        &id,
+        &name,
+        json!({"secretName": "ecr-fail", "namespaces": [missing], "registries": [REG],
+               "namespaceSelector": {"matchLabels": {"pull": id}}}),
+    )
+    .await;
+    eventually(SETTLE, || ready_is(&client, &name, "False")).await;
+    let late = unique("ctl-fail-late");
+    namespaces(&client, &[&late], &[("pull", &id)]).await;
+    eventually(REACT, || has_secret(&client, &late, "ecr-fail")).await;
+    ctl.assert_clean_logs();
+}
+
+#[tokio::test]
 async fn write_only_mode_applies_only_the_new_namespace_between_full_passes() {
     install_crd();
     let client = client().await;

@@ -365,7 +365,12 @@ pub async fn reconcile(
     };
     let (payload, expires_at) = match fetched {
         Ok(p) => p,
-        Err(e) => return stop(ctx, obj, e.reason(), e.to_string()).await,
+        Err(e) => {
+            // A payload is kept only while its fetch worked: the controller's
+            // backoff lets passes through early only for a payload in hand.
+            ctx.payloads.lock().await.remove(&name);
+            return stop(ctx, obj, e.reason(), e.to_string()).await;
+        }
     };
     if refreshed {
         ctx.payloads.lock().await.insert(
