@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds what the tests need, once, into the cache ($ECRCREDS_CACHE):
-#  - etcd, kube-apiserver, kube-controller-manager and kubectl, from their Go
-#    modules at the versions pinned in testenv/controlplane/go.mod;
+#  - etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and
+#    kubectl, from their Go modules at the versions pinned in
+#    testenv/controlplane/go.mod (one `go build`, so they share packages);
 #  - a Python venv with moto in server mode, pinned by testenv/requirements.txt;
 #  - helm and krew's validate-krew-manifest, from their Go modules.
 # A second run finds both and returns in well under a second.
@@ -10,12 +11,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 build_controlplane() {
   local bin; bin="$(controlplane_bin)"
-  if [[ -x "$bin/kube-apiserver" && -x "$bin/etcd" && -x "$bin/kube-controller-manager" && -x "$bin/kubectl" ]]; then
+  if [[ -x "$bin/kube-apiserver" && -x "$bin/etcd" && -x "$bin/kube-controller-manager" && -x "$bin/kubectl" \
+        && -x "$bin/kube-scheduler" && -x "$bin/kubelet" ]]; then
     log "control plane cached in $bin"
     return
   fi
   command -v go >/dev/null || die "Go is needed to build the test control plane; install Go 1.26 or later"
-  log "building etcd, kube-apiserver, kube-controller-manager and kubectl (first run only; several minutes on 2 cores)"
+  log "building etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and kubectl (first run only; several minutes on 2 cores)"
   local tmp="$bin.tmp.$$"
   mkdir -p "$tmp"
   # Stamp the version as Kubernetes' own release builds do, so clients (Helm's
@@ -26,6 +28,8 @@ build_controlplane() {
       ./cmd/etcd \
       k8s.io/kubernetes/cmd/kube-apiserver \
       k8s.io/kubernetes/cmd/kube-controller-manager \
+      k8s.io/kubernetes/cmd/kube-scheduler \
+      k8s.io/kubernetes/cmd/kubelet \
       k8s.io/kubernetes/cmd/kubectl)
   rm -rf "$bin"
   mv "$tmp" "$bin"
