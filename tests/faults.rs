@@ -419,33 +419,45 @@ async fn concurrent_writers_on_a_service_account_keep_every_entry() {
     let ns = unique("flt-sa");
     namespaces(&client, &[&ns], &[]).await;
     let api: Api<ServiceAccount> = Api::namespaced(client.clone(), &ns);
-    // Another well-behaved client appends its entries one by one, reading and
-    // writing with the resourceVersion it read, retrying on conflict.
-    let theirs = async {
-        for i in 0..25 {
-            loop {
+    let ours_done = std::sync::atomic::AtomicBool::new(false);
+    // Two other well-behaved clients append their entries one by one, as fast
+    // as they can, each reading and writing with the resourceVersion it read
+    // and retrying on conflict, until ours are done (bounded: 90 s, 4000
+    // writes each).
+    let theirs = |who: &'static str| {
+        let api = &api;
+        let ours_done = &ours_done;
+        async move {
+            let deadline = Instant::now() + Duration::from_secs(90);
+            let mut written = 0usize;
+            while !ours_done.load(std::sync::atomic::Ordering::Relaxed)
+                && written < 4000
+                && Instant::now() < deadline
+            {
                 let sa = api.get("default").await.unwrap();
                 let mut list = sa.image_pull_secrets.clone().unwrap_or_default();
                 list.push(k8s_openapi::api::core::v1::LocalObjectReference {
-                    name: format!("theirs-{i}"),
+                    name: format!("{who}-{written}"),
                 });
                 let patch = json!({"metadata": {"resourceVersion": sa.resource_version()}, "imagePullSecrets": list});
                 match api
                     .patch("default", &PatchParams::default(), &Patch::Merge(&patch))
                     .await
                 {
-                    Ok(_) => break,
+                    Ok(_) => written += 1,
                     Err(kube::Error::Api(s)) if s.code == 409 => continue,
                     Err(e) => panic!("{e}"),
                 }
             }
+            written
         }
     };
     // Ours adds and removes its entry over and over at the same time.
     let ours = async {
-        for i in 0..25 {
+        let mut writes = 0;
+        for i in 0..26 {
             let sa = api.get("default").await.unwrap();
-            kubectl_ecrcreds::reconcile::apply::edit_pull_secret(
+            let wrote = kubectl_ecrcreds::reconcile::apply::edit_pull_secret(
                 &client,
                 sa,
                 "ecr-ours",
@@ -453,13 +465,19 @@ async fn concurrent_writers_on_a_service_account_keep_every_entry() {
             )
             .await
             .unwrap();
+            writes += usize::from(wrote);
         }
         let sa = api.get("default").await.unwrap();
-        kubectl_ecrcreds::reconcile::apply::edit_pull_secret(&client, sa, "ecr-ours", true)
-            .await
-            .unwrap();
+        let wrote =
+            kubectl_ecrcreds::reconcile::apply::edit_pull_secret(&client, sa, "ecr-ours", true)
+                .await
+                .unwrap();
+        ours_done.store(true, std::sync::atomic::Ordering::Relaxed);
+        writes + usize::from(wrote)
     };
-    tokio::join!(theirs, ours);
+    let (a, b, ours) = tokio::join!(theirs("a"), theirs("b"), ours);
+    eprintln!("contention: our writes {ours}, the co-writers' writes {a} + {b}");
+    assert_eq!(ours, 27, "each of our 27 edits changed the list once");
     let names: Vec<String> = api
         .get("default")
         .await
@@ -469,17 +487,20 @@ async fn concurrent_writers_on_a_service_account_keep_every_entry() {
         .into_iter()
         .map(|r| r.name)
         .collect();
-    for i in 0..25 {
-        assert!(
-            names.contains(&format!("theirs-{i}")),
-            "theirs-{i} lost: {names:?}"
-        );
+    for (who, n) in [("a", a), ("b", b)] {
+        for i in 0..n {
+            assert!(
+                names.contains(&format!("{who}-{i}")),
+                "{who}-{i} lost: {names:?}"
+            );
+        }
     }
     assert_eq!(
         names.iter().filter(|n| *n == "ecr-ours").count(),
         1,
         "{names:?}"
     );
+    assert_eq!(names.len(), a + b + 1, "{names:?}");
 }
 
 #[tokio::test]

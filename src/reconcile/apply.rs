@@ -195,15 +195,18 @@ fn type_refused(status: &kube::core::Status) -> bool {
     }
 }
 
-/// How many times a ServiceAccount write is retried when someone else changed
-/// it between our read and our write.
-const SA_CONFLICT_RETRIES: usize = 8;
+/// How many times a ServiceAccount write is retried when the list changed
+/// under an operation's guard (our entry moved, or the list appeared).
+const SA_GUARD_RETRIES: usize = 8;
 
 /// Adds (`add = true`) or removes our entry in a ServiceAccount's
 /// `imagePullSecrets`. That list is `atomic` for server-side apply, so applying
-/// it would replace everyone's entries; instead the whole list is written with
-/// the resourceVersion it was read at, and a conflict means re-read and retry.
-/// Returns whether a write happened.
+/// it would replace everyone's entries, and a write of the whole list guarded
+/// by the resourceVersion loses to any busy co-writer. Instead a JSON patch
+/// appends our entry, or removes it at an index it first tests (see
+/// [`desired::pull_secret_patch`]): concurrent writes of others never make it
+/// fail. When a guard does fail, the ServiceAccount is read again and the
+/// patch recomputed. Returns whether a write happened.
 pub async fn edit_pull_secret(
     client: &Client,
     mut sa: ServiceAccount,
@@ -214,43 +217,40 @@ pub async fn edit_pull_secret(
     let name = sa.name_any();
     let api: Api<ServiceAccount> = Api::namespaced(client.clone(), &ns);
     let op = format!("patch ServiceAccount {ns}/{name}");
-    for _ in 0..SA_CONFLICT_RETRIES {
-        let current = sa.image_pull_secrets.as_deref();
-        let next = if add {
-            desired::with_pull_secret(current, secret_name)
-        } else {
-            desired::without_pull_secret(current, secret_name)
-        };
-        let Some(list) = next else {
+    let params = PatchParams {
+        field_manager: Some(FIELD_MANAGER.into()),
+        ..Default::default()
+    };
+    for _ in 0..SA_GUARD_RETRIES {
+        let Some(ops) =
+            desired::pull_secret_patch(sa.image_pull_secrets.as_deref(), secret_name, add)
+        else {
             return Ok(false);
         };
-        let patch = serde_json::json!({
-            "metadata": {"resourceVersion": sa.resource_version()},
-            "imagePullSecrets": list,
-        });
-        match api
-            .patch(
-                &name,
-                &PatchParams {
-                    field_manager: Some(FIELD_MANAGER.into()),
-                    ..Default::default()
-                },
-                &Patch::Merge(&patch),
-            )
-            .await
-        {
+        let patch: json_patch::Patch = serde_json::from_value(serde_json::Value::Array(ops))
+            .expect("pull_secret_patch builds valid JSON patch operations");
+        match api.patch(&name, &params, &Patch::Json::<()>(patch)).await {
             Ok(_) => return Ok(true),
-            Err(kube::Error::Api(s)) if s.code == 409 => {
-                sa = api
-                    .get(&name)
-                    .await
-                    .map_err(|e| Error::kube(op.clone(), e))?;
+            // A failed `test` (or a path that vanished) is answered with 422:
+            // the list is not what it was; read it again.
+            Err(kube::Error::Api(s)) if s.code == 422 => {
+                sa = match api.get_opt(&name).await {
+                    Ok(Some(sa)) => sa,
+                    Ok(None) if !add => return Ok(false),
+                    Ok(None) => {
+                        return Err(Error::Invalid(format!(
+                            "failed to {op}: the ServiceAccount was deleted; it will be retried"
+                        )));
+                    }
+                    Err(e) => return Err(Error::kube(op, e)),
+                };
             }
+            Err(kube::Error::Api(s)) if s.code == 404 && !add => return Ok(false),
             Err(e) => return Err(Error::kube(op, e)),
         }
     }
     Err(Error::Invalid(format!(
-        "failed to {op}: it kept changing under us ({SA_CONFLICT_RETRIES} conflicts in a row); it will be retried"
+        "failed to {op}: its imagePullSecrets kept being reordered under us ({SA_GUARD_RETRIES} attempts); it will be retried"
     )))
 }
 

@@ -299,40 +299,55 @@ pub fn secret_action(existing: Option<&Secret>, desired: &Secret) -> SecretActio
     }
 }
 
-/// The ServiceAccount's `imagePullSecrets` with ours appended, or `None` when it
-/// is already there. Entries of others keep their order and content.
-pub fn with_pull_secret(
+/// The JSON patch that puts our entry into (`add`) or takes it out of a
+/// ServiceAccount's `imagePullSecrets`, given the list as last read, or `None`
+/// when the list is already as wanted (ours exactly once, or not at all).
+///
+/// The patch never carries the object's resourceVersion, so a busy co-writer
+/// cannot starve it; instead each operation guards only what it relies on:
+/// appending needs nothing, creating the list tests that it is still absent,
+/// and each removal tests that our entry is still at that index. Entries of
+/// others are never rewritten. A duplicate of ours (two writers raced to
+/// append) is removed, keeping the first.
+pub fn pull_secret_patch(
     current: Option<&[LocalObjectReference]>,
     secret_name: &str,
-) -> Option<Vec<LocalObjectReference>> {
+    add: bool,
+) -> Option<Vec<serde_json::Value>> {
     let current = current.unwrap_or_default();
-    if current.iter().any(|r| r.name == secret_name) {
-        return None;
-    }
-    let mut out = current.to_vec();
-    out.push(LocalObjectReference {
-        name: secret_name.to_string(),
-    });
-    Some(out)
-}
-
-/// The ServiceAccount's `imagePullSecrets` without ours, or `None` when it is
-/// not there.
-pub fn without_pull_secret(
-    current: Option<&[LocalObjectReference]>,
-    secret_name: &str,
-) -> Option<Vec<LocalObjectReference>> {
-    let current = current.unwrap_or_default();
-    if !current.iter().any(|r| r.name == secret_name) {
-        return None;
-    }
-    Some(
-        current
+    let ours = serde_json::json!({ "name": secret_name });
+    let at: Vec<usize> = current
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.name == secret_name)
+        .map(|(i, _)| i)
+        .collect();
+    let remove = |indices: &[usize]| -> Vec<serde_json::Value> {
+        // Highest index first, so earlier removals do not shift later ones.
+        indices
             .iter()
-            .filter(|r| r.name != secret_name)
-            .cloned()
-            .collect(),
-    )
+            .rev()
+            .flat_map(|i| {
+                let path = format!("/imagePullSecrets/{i}");
+                [
+                    serde_json::json!({"op": "test", "path": path, "value": ours}),
+                    serde_json::json!({"op": "remove", "path": path}),
+                ]
+            })
+            .collect()
+    };
+    match (add, at.as_slice()) {
+        (true, []) if current.is_empty() => Some(vec![
+            serde_json::json!({"op": "test", "path": "/imagePullSecrets", "value": null}),
+            serde_json::json!({"op": "add", "path": "/imagePullSecrets", "value": [ours]}),
+        ]),
+        (true, []) => Some(vec![
+            serde_json::json!({"op": "add", "path": "/imagePullSecrets/-", "value": ours}),
+        ]),
+        (true, [_]) | (false, []) => None,
+        (true, [_, extra @ ..]) => Some(remove(extra)),
+        (false, all) => Some(remove(all)),
+    }
 }
 
 /// When the next pass is due and whether the token's expiry could be trusted.
@@ -747,18 +762,64 @@ mod tests {
     }
 
     #[test]
-    fn pull_secret_is_appended_without_touching_others() {
-        let cur = vec![
-            LocalObjectReference { name: "x".into() },
-            LocalObjectReference { name: "y".into() },
-        ];
-        let out = with_pull_secret(Some(&cur), "ecr").unwrap();
-        let names: Vec<_> = out.iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(names, vec!["x", "y", "ecr"]);
-        assert_eq!(with_pull_secret(Some(&out), "ecr"), None);
-        let back = without_pull_secret(Some(&out), "ecr").unwrap();
-        assert_eq!(back, cur);
-        assert_eq!(without_pull_secret(Some(&cur), "ecr"), None);
+    fn pull_secret_patches_append_create_dedupe_and_remove_by_guarded_index() {
+        let refs = |names: &[&str]| -> Vec<LocalObjectReference> {
+            names
+                .iter()
+                .map(|n| LocalObjectReference {
+                    name: n.to_string(),
+                })
+                .collect()
+        };
+        let ops = |p: Option<Vec<serde_json::Value>>| serde_json::Value::Array(p.unwrap());
+        let ours = serde_json::json!({"name": "ecr"});
+        // Others' entries: append after them, guarding nothing.
+        assert_eq!(
+            ops(pull_secret_patch(Some(&refs(&["x", "y"])), "ecr", true)),
+            serde_json::json!([{"op": "add", "path": "/imagePullSecrets/-", "value": ours}])
+        );
+        // No list: create it only if it is still absent.
+        for empty in [None, Some(&[][..])] {
+            assert_eq!(
+                ops(pull_secret_patch(empty, "ecr", true)),
+                serde_json::json!([
+                    {"op": "test", "path": "/imagePullSecrets", "value": null},
+                    {"op": "add", "path": "/imagePullSecrets", "value": [ours]},
+                ])
+            );
+        }
+        // Already there once: nothing to do; not there: nothing to remove.
+        assert_eq!(
+            pull_secret_patch(Some(&refs(&["x", "ecr"])), "ecr", true),
+            None
+        );
+        assert_eq!(pull_secret_patch(Some(&refs(&["x"])), "ecr", false), None);
+        assert_eq!(pull_secret_patch(None, "ecr", false), None);
+        // A duplicate is removed, the first kept; removal tests each index.
+        assert_eq!(
+            ops(pull_secret_patch(
+                Some(&refs(&["ecr", "x", "ecr"])),
+                "ecr",
+                true
+            )),
+            serde_json::json!([
+                {"op": "test", "path": "/imagePullSecrets/2", "value": ours},
+                {"op": "remove", "path": "/imagePullSecrets/2"},
+            ])
+        );
+        assert_eq!(
+            ops(pull_secret_patch(
+                Some(&refs(&["ecr", "x", "ecr"])),
+                "ecr",
+                false
+            )),
+            serde_json::json!([
+                {"op": "test", "path": "/imagePullSecrets/2", "value": ours},
+                {"op": "remove", "path": "/imagePullSecrets/2"},
+                {"op": "test", "path": "/imagePullSecrets/0", "value": ours},
+                {"op": "remove", "path": "/imagePullSecrets/0"},
+            ])
+        );
     }
 
     #[test]
