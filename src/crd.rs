@@ -53,7 +53,9 @@ pub const MAX_REFRESH_INTERVAL: Duration = Duration::from_secs(11 * 3600);
     printcolumn = r#"{"name":"Secret","type":"string","jsonPath":".spec.secretName"}"#,
     printcolumn = r#"{"name":"Namespaces","type":"integer","description":"Number of target namespaces","jsonPath":".status.namespaces.desired"}"#,
     printcolumn = r#"{"name":"Ready","type":"string","jsonPath":".status.conditions[?(@.type==\"Ready\")].status"}"#,
-    printcolumn = r#"{"name":"Expires","type":"date","jsonPath":".status.expiresAt"}"#,
+    // A "date" column shows an age, and kubectl prints `<invalid>` for a time
+    // in the future; an expiry is always in the future while it matters.
+    printcolumn = r#"{"name":"Expires","type":"string","description":"Earliest token expiry (UTC)","jsonPath":".status.expiresAt"}"#,
     printcolumn = r#"{"name":"Age","type":"date","jsonPath":".metadata.creationTimestamp"}"#
 )]
 #[x_kube(validation = Rule::new("has(self.namespaces) || has(self.namespaceSelector)").message("set namespaces, namespaceSelector or both"))]

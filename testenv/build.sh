@@ -4,8 +4,14 @@
 #    kubectl, from their Go modules at the versions pinned in
 #    testenv/controlplane/go.mod (one `go build`, so they share packages);
 #  - a Python venv with moto in server mode, pinned by testenv/requirements.txt;
-#  - helm and krew's validate-krew-manifest, from their Go modules.
-# A second run finds both and returns in well under a second.
+#  - helm and krew's validate-krew-manifest, from their Go modules;
+#  - the test node's containerd, containerd-shim-runc-v2 and ctr, and crane
+#    (images), from their Go modules;
+#  - the layers of the test images: a static pause binary compiled from the
+#    Kubernetes module's pause.c, and Debian's static busybox;
+#  - as root, Debian's runc, CNI plugins, docker-registry (distribution),
+#    busybox-static and bash-completion when they are missing.
+# A second run finds everything and returns in well under a second.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -49,16 +55,60 @@ build_venv() {
   touch "$venv/.complete"
 }
 
-# kubectl's bash completion script needs the bash-completion package, which the
+# Debian packages: the node's runc and CNI loopback plugin, the registry
+# (distribution), busybox for the test image, and bash-completion, which the
 # completion test loads into a real bash.
-install_bash_completion() {
-  [[ -f /usr/share/bash-completion/bash_completion ]] && return
+install_debian_packages() {
+  local missing=()
+  [[ -x /usr/sbin/runc ]] || missing+=(runc)
+  [[ -x /usr/lib/cni/loopback ]] || missing+=(containernetworking-plugins)
+  [[ -x /usr/bin/docker-registry ]] || missing+=(docker-registry)
+  file_is_static /usr/bin/busybox || missing+=(busybox-static)
+  [[ -f /usr/share/bash-completion/bash_completion ]] || missing+=(bash-completion)
+  (( ${#missing[@]} )) || return 0
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    log "installing Debian's bash-completion (for the completion test)"
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bash-completion >/dev/null
+    log "installing Debian's ${missing[*]}"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    die "the completion test needs bash-completion (/usr/share/bash-completion/bash_completion); install it"
+    die "the tests need Debian's ${missing[*]}; install them (as root: apt-get install ${missing[*]})"
   fi
+}
+file_is_static() { [[ -x "$1" ]] && ! ldd "$1" >/dev/null 2>&1; }
+
+build_node() {
+  local bin; bin="$(node_bin)"
+  if [[ -x "$bin/containerd" && -x "$bin/containerd-shim-runc-v2" && -x "$bin/ctr" && -x "$bin/crane" ]]; then
+    log "containerd and crane cached in $bin"
+    return
+  fi
+  log "building containerd $CONTAINERD_VERSION and crane from their Go modules (first run only)"
+  local tmp="$bin.tmp.$$" m="$CONTAINERD_MODULE/cmd"
+  mkdir -p "$tmp"
+  GOBIN="$tmp" GOFLAGS=-trimpath go install -ldflags "-s -w" \
+    "$m/containerd@$CONTAINERD_VERSION" "$m/containerd-shim-runc-v2@$CONTAINERD_VERSION" "$m/ctr@$CONTAINERD_VERSION"
+  GOBIN="$tmp" GOFLAGS=-trimpath go install -ldflags "-s -w" "$CRANE_MODULE"
+  rm -rf "$bin"
+  mv "$tmp" "$bin"
+}
+
+# Layer tarballs of the test images; testenv/registry.sh turns them into
+# images with crane at start-up.
+build_images() {
+  local dir; dir="$(images_dir)"
+  [[ -f "$dir/app.tar" && -f "$dir/pause.tar" ]] && { log "test image layers cached in $dir"; return; }
+  local tmp="$dir.tmp.$$" pause_c
+  pause_c="$(cd "$TESTENV_DIR/controlplane" && go list -m -f '{{.Dir}}' k8s.io/kubernetes)/build/pause/linux/pause.c"
+  [[ -f "$pause_c" ]] || die "pause.c not found at $pause_c"
+  mkdir -p "$tmp/pause" "$tmp/app/bin"
+  gcc -Os -static -o "$tmp/pause/pause" "$pause_c"
+  strip "$tmp/pause/pause"
+  cp /usr/bin/busybox "$tmp/app/bin/busybox"
+  ln -s busybox "$tmp/app/bin/sh"
+  tar --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$tmp/pause" -cf "$tmp/pause.tar" pause
+  tar --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$tmp/app" -cf "$tmp/app.tar" bin
+  rm -rf "$tmp/pause" "$tmp/app" "$dir"
+  mv "$tmp" "$dir"
 }
 
 build_tools() {
@@ -76,7 +126,9 @@ build_tools() {
   mv "$tmp" "$bin"
 }
 
+install_debian_packages
 build_controlplane
 build_venv
 build_tools
-install_bash_completion
+build_node
+build_images

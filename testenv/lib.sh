@@ -29,8 +29,63 @@ tools_bin() {
   echo "$ECRCREDS_CACHE/tools/$(echo "$HELM_MODULE $KREW_VALIDATOR_MODULE" | sha256sum | cut -c1-16)/bin"
 }
 
+# The node's runtime and the image tool, from their Go modules; runc, the CNI
+# loopback plugin, distribution and busybox come from Debian.
+CONTAINERD_MODULE=github.com/containerd/containerd/v2
+CONTAINERD_VERSION=v2.2.9
+CRANE_MODULE=github.com/google/go-containerregistry/cmd/crane@v0.22.1
+DEBIAN_PACKAGES=(runc containernetworking-plugins docker-registry busybox-static bash-completion)
+node_bin() {
+  echo "$ECRCREDS_CACHE/node/$(echo "$CONTAINERD_MODULE@$CONTAINERD_VERSION $CRANE_MODULE" | sha256sum | cut -c1-16)/bin"
+}
+# The layers of the test images (the pause binary, busybox): made from the
+# Kubernetes module's pause.c and Debian's busybox-static.
+IMAGES_RECIPE=1
+images_dir() {
+  echo "$ECRCREDS_CACHE/images/$( { echo "$IMAGES_RECIPE $K8S_VERSION"; sha256sum /usr/bin/busybox 2>/dev/null; } | sha256sum | cut -c1-16)"
+}
+
+# The ECR registry hosts the test registry answers for, one listener each
+# (containerd reaches each at its own loopback port; the port tells the
+# registry's auth step which region a token must be from).
+ECR_TEST_HOSTS=(
+  111122223333.dkr.ecr.us-east-1.amazonaws.com
+  444455556666.dkr.ecr.eu-west-1.amazonaws.com
+)
+
 moto_venv() {
   echo "$ECRCREDS_CACHE/venv/moto-$(hash_of "$TESTENV_DIR/requirements.txt")"
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start NAME COMMAND...: runs a service of the environment in $STATE in the
+# background, logging to $STATE/NAME.log and recording its PID for down.sh.
+start() {
+  local name="$1"; shift
+  # Kept so testenv/service.sh can stop and start it again (fault tests).
+  mkdir -p "$STATE/cmd"
+  printf '%q ' "$@" > "$STATE/cmd/$name"
+  "$@" >>"$STATE/$name.log" 2>&1 &
+  echo "$! $name" >> "$STATE/pids"
+}
+
+# wait_for WHAT SECONDS COMMAND...: polls until COMMAND succeeds; on timeout
+# shows the logs, stops the environment and exits.
+wait_for() {
+  local what="$1" secs="$2"; shift 2
+  local deadline=$((SECONDS + secs))
+  until "$@" >/dev/null 2>&1; do
+    if (( SECONDS > deadline )); then
+      log "$what did not come up within ${secs}s; last log lines:"
+      tail -n 20 "$STATE"/*.log >&2 || true
+      "$TESTENV_DIR/down.sh" "$STATE" || true
+      exit 1
+    fi
+    sleep 0.2
+  done
 }
 
 log() { printf '[testenv] %s\n' "$*" >&2; }

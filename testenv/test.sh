@@ -28,8 +28,9 @@ cargo test "$@"
 # binary) and every Event on the cluster: no token or key may appear in any.
 log "checking all logs and Events for tokens and keys"
 kubectl get events -A -o yaml > "$ECRCREDS_TEST_LOG_DIR/events.yaml"
-pattern='auth-token|testenv-secret-key|ref-secret-key-do-not-print|bad-secret-key'
-if grep -rlE "$pattern" "$ECRCREDS_TEST_LOG_DIR"; then
+pattern_file="$STATE/leak-patterns"
+python3 "$TESTENV_DIR/leak_patterns.py" "$ECRCREDS_TEST_ISSUED_TOKENS" testenv-secret-key ref-secret-key-do-not-print bad-secret-key > "$pattern_file"
+if grep -rlF -f "$pattern_file" "$ECRCREDS_TEST_LOG_DIR"; then
   die "a token or key appears in the files above"
 fi
 log "$(ls "$ECRCREDS_TEST_LOG_DIR" | wc -l) log files and $(grep -c '^- ' "$ECRCREDS_TEST_LOG_DIR/events.yaml" || true) Events checked: no token or key"

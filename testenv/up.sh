@@ -2,46 +2,27 @@
 # Starts the test environment on loopback and writes STATE_DIR/env.sh:
 #   etcd, kube-apiserver (RBAC on, token auth for an admin user),
 #   kube-controller-manager (service accounts, namespace deletion, garbage
-#   collection) and moto (ECR and STS) with a request log.
-# Usage: testenv/up.sh STATE_DIR     (stop it with testenv/down.sh STATE_DIR)
+#   collection, Deployments and ReplicaSets, kube-root-ca.crt, node lifecycle),
+#   the test ECR (moto for ECR and STS, with rotating, expiring tokens and a
+#   request log), the test registry under the ECR host names
+#   (testenv/registry.sh) and the test node (testenv/node.sh).
+# Usage: testenv/up.sh STATE_DIR [--no-node]   (stop it with testenv/down.sh STATE_DIR)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-STATE="${1:?usage: testenv/up.sh STATE_DIR}"
+STATE="${1:?usage: testenv/up.sh STATE_DIR [--no-node]}"
+NODE=1
+[[ "${2:-}" == "--no-node" ]] && NODE=0
 mkdir -p "$STATE"
 STATE="$(cd "$STATE" && pwd)"
 # Every start is a fresh, empty cluster.
-rm -rf "$STATE/etcd" "$STATE/apiserver-certs" "$STATE/apiserver-bare-certs" "$STATE/pki" "$STATE/cmd" "$STATE/test-logs"
+"$TESTENV_DIR/down.sh" "$STATE"
+rm -rf "$STATE/etcd" "$STATE/apiserver-certs" "$STATE/apiserver-bare-certs" "$STATE/pki" "$STATE/cmd" "$STATE/test-logs" "$STATE"/*.log
 mkdir -p "$STATE/test-logs"
 BIN="$(controlplane_bin)"
 VENV="$(moto_venv)"
 [[ -x "$BIN/kube-apiserver" && -x "$VENV/bin/python" ]] || die "run testenv/build.sh first"
 : > "$STATE/pids"
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-start() { # name, command...
-  local name="$1"; shift
-  # Kept so testenv/service.sh can stop and start it again (fault tests).
-  mkdir -p "$STATE/cmd"
-  printf '%q ' "$@" > "$STATE/cmd/$name"
-  "$@" >>"$STATE/$name.log" 2>&1 &
-  echo "$! $name" >> "$STATE/pids"
-}
-wait_for() { # what, seconds, command...
-  local what="$1" secs="$2"; shift 2
-  local deadline=$((SECONDS + secs))
-  until "$@" >/dev/null 2>&1; do
-    if (( SECONDS > deadline )); then
-      log "$what did not come up within ${secs}s; last log lines:"
-      tail -n 20 "$STATE"/*.log >&2 || true
-      "$TESTENV_DIR/down.sh" "$STATE" || true
-      exit 1
-    fi
-    sleep 0.2
-  done
-}
 
 ETCD_PORT=$(free_port); ETCD_PEER_PORT=$(free_port); API_PORT=$(free_port); MOTO_PORT=$(free_port)
 
@@ -111,7 +92,8 @@ wait_for kube-apiserver 90 "${KCTL[@]}" get --raw /readyz
 
 start kube-controller-manager "$BIN/kube-controller-manager" \
   --kubeconfig "$STATE/kubeconfig" \
-  --controllers serviceaccount-controller,namespace-controller,garbage-collector-controller \
+  --controllers serviceaccount-controller,namespace-controller,garbage-collector-controller,deployment-controller,replicaset-controller,root-ca-certificate-publisher-controller,node-lifecycle-controller \
+  --root-ca-file "$PKI/ca.crt" \
   --bind-address 127.0.0.1 --secure-port 0 \
   --leader-elect=false \
   --v 1
@@ -131,8 +113,16 @@ start kube-apiserver-bare "$BIN/kube-apiserver" \
   --endpoint-reconciler-type none --v 0
 sed "s/127.0.0.1:$API_PORT/127.0.0.1:$BARE_PORT/" "$STATE/kubeconfig" > "$STATE/kubeconfig-bare"
 
-start moto "$VENV/bin/python" "$TESTENV_DIR/moto_server.py" --host 127.0.0.1 --port "$MOTO_PORT"
+# Every password the test ECR issues is listed here (outside test-logs) for the
+# final leak check.
+: > "$STATE/issued-tokens"
+ECRCREDS_TEST_ISSUED_TOKENS="$STATE/issued-tokens" \
+  start moto "$VENV/bin/python" "$TESTENV_DIR/moto_server.py" --host 127.0.0.1 --port "$MOTO_PORT"
 wait_for moto 30 curl -sf "http://127.0.0.1:$MOTO_PORT/_ecrcreds/calls"
+echo "MOTO_URL=http://127.0.0.1:$MOTO_PORT" > "$STATE/moto.env"
+"$TESTENV_DIR/registry.sh" "$STATE"
+# shellcheck source=/dev/null
+source "$STATE/registry.env"
 
 cat > "$STATE/env.sh" <<ENV
 # Source this to talk to the test environment in $STATE.
@@ -155,6 +145,13 @@ export ECRCREDS_TEST_LOG_DIR="$STATE/test-logs"
 export ECRCREDS_TEST_ETCD_URL="http://127.0.0.1:$ETCD_PORT"
 export ECRCREDS_TEST_BARE_KUBECONFIG="$STATE/kubeconfig-bare"
 export ECRCREDS_TEST_COMPLETIONS_DIR="$REPO_DIR/completions"
+export ECRCREDS_TEST_ISSUED_TOKENS="$STATE/issued-tokens"
+export ECRCREDS_TEST_CA="$PKI/ca.crt"
+export ECRCREDS_TEST_REGISTRY_ADMIN="$REGISTRY_ADMIN"
+export ECRCREDS_TEST_REGISTRY_HOSTPORTS="$REGISTRY_HOSTPORTS"
+export ECRCREDS_TEST_API_PORT="$API_PORT"
+export ECRCREDS_TEST_NODE="$NODE"
 ENV
 wait_for "bare kube-apiserver" 90 "$BIN/kubectl" --kubeconfig "$STATE/kubeconfig-bare" get --raw /readyz
-log "up: API server https://127.0.0.1:$API_PORT, moto http://127.0.0.1:$MOTO_PORT; source $STATE/env.sh"
+(( NODE )) && "$TESTENV_DIR/node.sh" "$STATE" up
+log "up: API server https://127.0.0.1:$API_PORT, test ECR http://127.0.0.1:$MOTO_PORT$( ((NODE)) && echo ", node 127.0.0.1"); source $STATE/env.sh"

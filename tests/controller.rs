@@ -419,8 +419,11 @@ async fn nothing_is_written_when_nothing_is_due_and_the_annotation_forces_a_refr
     );
     assert_eq!(ready(&client, &name).await.unwrap(), first);
 
-    // Asked for: a new token call, times advance; moto's token is the same, so
-    // the Secret and ServiceAccount are not rewritten.
+    // Asked for: a new token call, times advance, and the new token reaches
+    // the Secret; the ServiceAccount already has our entry and is not rewritten.
+    let old_password = auths(&secret(&client, &ns, "ecr-due").await.unwrap())[REG]
+        .1
+        .clone();
     tokio::time::sleep(Duration::from_millis(1100)).await;
     annotate_refresh(&client, &name, "2026-01-01T00:00:00Z").await;
     eventually(SETTLE, || async {
@@ -434,14 +437,14 @@ async fn nothing_is_written_when_nothing_is_due_and_the_annotation_forces_a_refr
     let second = ready(&client, &name).await.unwrap();
     assert!(second.last_refresh_time.unwrap().0 > first.last_refresh_time.unwrap().0);
     assert!(second.next_refresh_time.unwrap().0 > first.next_refresh_time.unwrap().0);
+    assert!(second.expires_at.unwrap().0 > first.expires_at.clone().unwrap().0);
     assert_eq!(token_calls(&moto_url(), &key).len(), 2);
-    assert_eq!(
-        secret(&client, &ns, "ecr-due")
-            .await
-            .unwrap()
-            .resource_version(),
-        secret_rv
-    );
+    let rewritten = secret(&client, &ns, "ecr-due").await.unwrap();
+    assert_ne!(rewritten.resource_version(), secret_rv);
+    let new_password = &auths(&rewritten)[REG].1;
+    assert_ne!(new_password, &old_password);
+    let token = issued(&moto_url(), new_password, "us-east-1");
+    assert!(token.live && token.access_key_id == key, "{token:?}");
     assert_eq!(
         Api::<ServiceAccount>::namespaced(client.clone(), &ns)
             .get("default")
@@ -450,7 +453,7 @@ async fn nothing_is_written_when_nothing_is_due_and_the_annotation_forces_a_refr
             .resource_version(),
         sa_rv
     );
-    assert_eq!(ctl.metric("ecrcreds_secrets_written_total"), written);
+    assert_eq!(ctl.metric("ecrcreds_secrets_written_total"), written + 1.0);
     assert!(ctl.metric("ecrcreds_token_calls_total") >= 2.0);
     assert!(ctl.metric("ecrcreds_reconciles_total") >= 2.0);
     ctl.assert_clean_logs();
@@ -461,9 +464,9 @@ async fn a_short_refresh_interval_refreshes_on_its_own() {
     let OneNamespace {
         client,
         key,
+        ns,
         name,
         ctl,
-        ..
     } = one_namespace_ready(
         "ctl-timer",
         "ecr-timer",
@@ -472,6 +475,9 @@ async fn a_short_refresh_interval_refreshes_on_its_own() {
     )
     .await;
     let first = ready(&client, &name).await.unwrap();
+    let old_password = auths(&secret(&client, &ns, "ecr-timer").await.unwrap())[REG]
+        .1
+        .clone();
     let next = first.next_refresh_time.clone().unwrap().0;
     let last = first.last_refresh_time.clone().unwrap().0;
     let gap = next.duration_since(last);
@@ -487,6 +493,13 @@ async fn a_short_refresh_interval_refreshes_on_its_own() {
     })
     .await;
     assert_eq!(token_calls(&moto_url(), &key).len(), 2);
+    // The new token reached the Secret.
+    eventually(SETTLE, || async {
+        secret(&client, &ns, "ecr-timer")
+            .await
+            .is_some_and(|s| auths(&s)[REG].1 != old_password)
+    })
+    .await;
     ctl.assert_clean_logs();
 }
 
@@ -532,13 +545,11 @@ async fn an_ecr_outage_keeps_secrets_warns_and_recovers_on_its_own() {
     let _moto = PrivateMoto::start_on(port, &[]);
     eventually(Duration::from_secs(60), || ready_is(&client, &name, "True")).await;
     eprintln!("recovered {:?} after moto came back", start.elapsed());
-    assert_eq!(
-        secret(&client, &ns, "ecr-out")
-            .await
-            .unwrap()
-            .resource_version(),
-        before.resource_version()
-    );
+    // The refresh asked for during the outage happened: a token from the
+    // test ECR that came back is in the Secret.
+    let after = secret(&client, &ns, "ecr-out").await.unwrap();
+    assert_ne!(auths(&after)[REG].1, auths(&before)[REG].1);
+    assert!(issued(&moto.url, &auths(&after)[REG].1, "us-east-1").live);
     ctl.assert_clean_logs();
     assert_events_clean(&events_about(&client, &name).await);
 }

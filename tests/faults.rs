@@ -195,7 +195,7 @@ async fn ecr_throttling_slow_and_reset_connections_back_off_keep_secrets_and_exp
         ready(&client, &name).await.is_some_and(|r| r.0 == "True")
     })
     .await;
-    let before = secret(&client, &ns, "ecr-flt").await.unwrap();
+    let mut before = secret(&client, &ns, "ecr-flt").await.unwrap();
 
     for (mode, delay, reason, says) in [
         (
@@ -242,6 +242,17 @@ async fn ecr_throttling_slow_and_reset_connections_back_off_keep_secrets_and_exp
             "{mode}: recovered {:?} after the fault cleared; writes lost: 0",
             start.elapsed()
         );
+        // The refresh asked for went through once ECR answered again: a new
+        // token, live, in the Secret.
+        let after = secret(&client, &ns, "ecr-flt").await.unwrap();
+        let password = &auths(&after)[REG].1;
+        assert_ne!(
+            password,
+            &auths(&before)[REG].1,
+            "{mode}: new token written"
+        );
+        assert!(issued(&moto_url(), password, "us-east-1").live, "{mode}");
+        before = after;
     }
     assert!(ctl.metrics().contains("reason=\"Throttled\""));
     ctl.assert_clean_logs();
@@ -391,10 +402,15 @@ async fn the_leader_killed_mid_fanout_leaves_the_rest_to_the_new_leader_and_neve
     let (count, blank, _) = our_secrets(&client, &name).await;
     assert_eq!((count, blank), (500, 0));
     assert_eq!(b.metric("ecrcreds_leader"), 1.0);
-    // Each Secret applied once, plus at most one batch in flight when the
-    // leader died: never two leaders writing the same Secrets side by side.
+    // The old leader applied what it wrote plus at most one batch in flight
+    // when it died; the new leader, with a token of its own (the test ECR
+    // issues a new one per call), applies each Secret once: never two leaders
+    // writing the same Secrets side by side.
     let applies = apply_requests(&apiserver_metrics(&client).await) - applies_before;
-    assert!(applies <= 500 + 32, "{applies} applies for 500 Secrets");
+    assert!(
+        applies as usize <= killed_at + 32 + 500,
+        "{applies} applies for 500 Secrets, {killed_at} written before the kill"
+    );
     for s in Api::<Secret>::all(client.clone())
         .list(&ListParams::default().labels(&format!("alchemy.com/ecrpullsecret={name}")))
         .await

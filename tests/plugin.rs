@@ -77,13 +77,35 @@ async fn list_prints_a_table_that_fits_80_columns_and_round_trips_as_json_and_ya
     );
     let row_a = lines.iter().find(|l| l.starts_with(&a)).unwrap();
     assert!(
-        row_a.contains("1/1") && row_a.contains("True") && row_a.contains("expired"),
-        "{row_a}"
+        row_a.contains("1/1")
+            && row_a.contains("True")
+            && (row_a.contains(" 11h ") || row_a.contains(" 12h ")),
+        "a real token expires in about 12 hours: {row_a}"
     );
     let row_b = lines.iter().find(|l| l.starts_with(&b)).unwrap();
     assert!(
         row_b.contains("Paused") && row_b.contains("never"),
         "{row_b}"
+    );
+
+    // kubectl's own view through the CRD's printer columns: a future expiry
+    // reads as a time, not as kubectl's `<invalid>` for a future "date".
+    let got = std::process::Command::new("kubectl")
+        .args(["get", "ecrps", &a])
+        .output()
+        .unwrap();
+    let got = String::from_utf8_lossy(&got.stdout);
+    let expires = get_resource(&client, &a)
+        .await
+        .status
+        .unwrap()
+        .expires_at
+        .unwrap()
+        .0;
+    assert!(
+        !got.contains("<invalid>")
+            && got.contains(&expires.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        "{got}"
     );
 
     let wide = run(bin("x").args(["list", "-l", &sel, "-o", "wide"]));
@@ -153,12 +175,15 @@ async fn describe_shows_each_target_namespace_from_the_live_cluster_and_recent_e
             .unwrap_or_else(|| panic!("row {ns}:\n{out}"))
             .to_string()
     };
-    // moto's tokens carry a 2015 expiry: present but expired, honestly shown.
+    // A real token lives 12 hours: present, current, with the time left.
+    let good_row = row(&good);
     assert!(
-        row(&good).contains("expired") && row(&good).contains("default"),
-        "{}",
-        row(&good)
+        good_row.contains("present")
+            && (good_row.contains(" 11h ") || good_row.contains(" 12h "))
+            && good_row.contains("default"),
+        "{good_row}"
     );
+    assert!(!out.contains("expired") && !out.contains("stale"), "{out}");
     assert!(row(&gone).contains("missing"), "{}", row(&gone));
     assert!(
         row(&missing).contains("missing") && row(&missing).contains("namespace not found"),

@@ -52,12 +52,21 @@ async fn refresh_writes_one_secret_per_namespace_with_one_token_call_per_region(
         assert_eq!(labels["alchemy.com/ecrpullsecret"], name);
         let auths = auths(&s);
         assert_eq!(auths.len(), 3);
-        for host in [USE1, USE1_B, EUW1] {
+        for (host, region) in [
+            (USE1, "us-east-1"),
+            (USE1_B, "us-east-1"),
+            (EUW1, "eu-west-1"),
+        ] {
             let (user, password, decoded) = &auths[host];
             assert_eq!(user, "AWS");
-            assert_eq!(password, MOTO_TOKEN);
-            assert_eq!(decoded, &format!("AWS:{MOTO_TOKEN}"));
+            let token = issued(&moto_url(), password, region);
+            assert!(token.live, "{host}: {token:?}");
+            assert_eq!(token.access_key_id, key);
+            assert_eq!(decoded, &format!("AWS:{password}"));
         }
+        // One token per region, shared by every namespace.
+        assert_eq!(auths[USE1].1, auths[USE1_B].1);
+        assert_ne!(auths[USE1].1, auths[EUW1].1);
         assert!(s.annotations().contains_key("alchemy.com/token-expires-at"));
     }
     // Three registries in two regions: two token calls, as moto saw them.
@@ -76,12 +85,51 @@ async fn refresh_writes_one_secret_per_namespace_with_one_token_call_per_region(
     );
     assert_eq!(status.namespaces.as_ref().unwrap().ready, 3);
     assert!(status.last_refresh_time.is_some() && status.next_refresh_time.is_some());
-    // moto's expiry is in 2015: reported as is, with the interval scheduling.
-    assert!(ready.message.contains("clock skew"), "{}", ready.message);
+    // A real expiry, 12 hours ahead as ECR gives it, trusted for the schedule.
+    let expires = status.expires_at.unwrap().0;
+    let left = expires.duration_since(jiff::Timestamp::now()).as_secs();
+    assert!(
+        (11 * 3600..=12 * 3600).contains(&left),
+        "expires in {left}s"
+    );
+    assert!(!ready.message.contains("clock skew"), "{}", ready.message);
 }
 
 #[tokio::test]
-async fn service_account_keeps_foreign_pull_secrets_and_a_second_refresh_writes_nothing() {
+async fn a_token_expiry_already_past_falls_back_to_the_interval_and_says_so() {
+    install_crd();
+    let client = client().await;
+    let name = unique("skew");
+    let ns = unique("skew-ns");
+    namespaces(&client, &[&ns], &[]).await;
+    create_resource(
+        &client,
+        &name,
+        json!({"secretName": "ecr-pull", "namespaces": [ns], "registries": [USE1], "refreshInterval": "2h"}),
+    )
+    .await;
+    // As a laptop whose clock runs a day fast would see it.
+    let key = access_key("skew");
+    set_token_lifetime(&moto_url(), &key, -86400.0);
+    let r = run(bin(&key).args(["refresh", &name]));
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
+    let status = get_resource(&client, &name).await.status.unwrap();
+    let ready = &status.conditions[0];
+    assert_eq!(ready.status, "True");
+    assert!(ready.message.contains("clock skew"), "{}", ready.message);
+    let wait = status
+        .next_refresh_time
+        .unwrap()
+        .0
+        .duration_since(status.last_refresh_time.unwrap().0);
+    assert!(
+        (7200..=7200 + 400).contains(&wait.as_secs()),
+        "the 2h interval (plus jitter) sets the next refresh: {wait:?}"
+    );
+}
+
+#[tokio::test]
+async fn service_account_keeps_foreign_pull_secrets_and_a_second_refresh_rewrites_only_the_token() {
     install_crd();
     let client = client().await;
     let name = unique("sa");
@@ -122,17 +170,22 @@ async fn service_account_keeps_foreign_pull_secrets_and_a_second_refresh_writes_
     let sa_rv = sa.resource_version();
     let secret_rv = resource_versions(&[secret(&client, &ns, "ecr-sa").await]);
 
+    // A second refresh gets a new token from ECR: the Secret is updated with
+    // it, and the ServiceAccount, which has our entry already, is not written.
+    let before = secret(&client, &ns, "ecr-sa").await.unwrap();
     let r = run(bin(&key).args(["refresh", &name]));
     assert_eq!(r.code, 0, "stderr: {}", r.stderr);
-    assert!(r.stdout.contains("unchanged"), "{}", r.stdout);
+    assert!(r.stdout.contains("updated"), "{}", r.stdout);
     assert_eq!(
         sa_api.get("default").await.unwrap().resource_version(),
         sa_rv
     );
-    assert_eq!(
-        resource_versions(&[secret(&client, &ns, "ecr-sa").await]),
-        secret_rv
-    );
+    let after = secret(&client, &ns, "ecr-sa").await;
+    assert_ne!(resource_versions(&[after.clone()]), secret_rv);
+    let after = after.unwrap();
+    assert_ne!(auths(&after)[USE1].1, auths(&before)[USE1].1);
+    assert!(issued(&moto_url(), &auths(&after)[USE1].1, "us-east-1").live);
+    assert_eq!(after.labels(), before.labels());
 }
 
 #[tokio::test]
@@ -205,9 +258,14 @@ async fn role_arn_is_assumed_through_sts_before_asking_ecr() {
     );
     // ECR was asked with the assumed role's key, not the base key.
     assert_eq!(token_calls(&moto_url(), &key).len(), 0);
-    // moto issues the token of the account the caller is in: the role's.
+    // The token in the Secret was issued to the role's temporary key.
     let s = secret(&client, &ns, "ecr-role").await.unwrap();
-    assert_eq!(auths(&s)[USE1].1, "111122223333-auth-token");
+    let token = issued(&moto_url(), &auths(&s)[USE1].1, "us-east-1");
+    assert!(token.live, "{token:?}");
+    assert!(
+        token.access_key_id.starts_with("ASIA") && token.access_key_id != key,
+        "{token:?}"
+    );
 }
 
 #[tokio::test]

@@ -17,8 +17,9 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client};
 use kubectl_ecrcreds::crd::{ECRPullSecret, ECRPullSecretSpec};
 
-/// The password moto hands out for its default account.
-pub const MOTO_TOKEN: &str = "123456789012-auth-token";
+/// Every password the test ECR issues starts with this marker
+/// (testenv/moto_server.py), so output can be checked for any token.
+pub const TOKEN_MARKER: &str = "ECRTESTPW";
 /// Secret access keys used in tests; none may ever appear in output.
 pub const SECRET_KEYS: &[&str] = &[
     "testenv-secret-key",
@@ -125,12 +126,39 @@ pub fn run(cmd: &mut Command) -> Run {
     r
 }
 
-/// Fails if `text` holds a token or a secret key used in tests.
+/// The base64 forms `s` can take inside any base64 text: its encoding at each
+/// of the three byte offsets, trimmed to the characters that depend on `s`
+/// alone. Finding none of them means `s` is not in the encoded bytes.
+pub fn base64_forms(s: &str) -> Vec<String> {
+    use base64::Engine as _;
+    (0..3usize)
+        .map(|pad| {
+            let mut bytes = vec![0u8; pad];
+            bytes.extend_from_slice(s.as_bytes());
+            let enc = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            let start = [0, 2, 3][pad];
+            let end = bytes.len() * 8 / 6;
+            enc[start..end].to_string()
+        })
+        .collect()
+}
+
+/// Fails if `text` holds a token (in plain text, as `AWS:<token>`, or in any
+/// base64 form) or a secret key used in tests.
 pub fn assert_no_secrets(text: &str) {
-    assert!(
-        !text.contains("-auth-token"),
-        "token leaked into output:\n{text}"
-    );
+    static FORMS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let forms = FORMS.get_or_init(|| {
+        let mut f = vec![TOKEN_MARKER.to_string()];
+        f.extend(base64_forms(TOKEN_MARKER));
+        f.extend(base64_forms(&format!("AWS:{TOKEN_MARKER}")));
+        f
+    });
+    for form in forms {
+        assert!(
+            !text.contains(form.as_str()),
+            "token leaked into output ({form}):\n{text}"
+        );
+    }
     for k in SECRET_KEYS {
         assert!(!text.contains(k), "secret key leaked into output:\n{text}");
     }
@@ -379,6 +407,79 @@ pub fn token_calls(url: &str, key: &str) -> Vec<Call> {
         .into_iter()
         .filter(|c| c.action == "GetAuthorizationToken" && c.access_key_id == key)
         .collect()
+}
+
+/// A plain HTTP POST of JSON on loopback: (status code, body).
+pub fn http_post(
+    addr: &str,
+    path: &str,
+    body: &serde_json::Value,
+) -> std::io::Result<(u16, String)> {
+    let body = body.to_string();
+    let mut s = TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(
+        s,
+        "POST {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut buf = String::new();
+    s.read_to_string(&mut buf)?;
+    let code = buf
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = buf
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Ok((code, body))
+}
+
+/// Sets how long the test ECR at `url` makes the tokens it issues to `key`
+/// live from now on (negative: already expired when issued).
+pub fn set_token_lifetime(url: &str, key: &str, seconds: f64) {
+    let (code, body) = http_post(
+        url.trim_start_matches("http://"),
+        "/_ecrcreds/lifetime",
+        &serde_json::json!({"seconds": seconds, "accessKeyId": key}),
+    )
+    .expect("test ECR reachable");
+    assert_eq!(code, 200, "{body}");
+}
+
+/// What the test ECR knows of a password it issued.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Issued {
+    /// Whether it was issued (in `region`, when one was asked) and is unexpired.
+    pub live: bool,
+    /// `live`, `expired`, `region` or `unknown`.
+    pub reason: String,
+    /// Issue order, 1 for the first token.
+    #[serde(default)]
+    pub serial: u64,
+    /// The region it was issued in.
+    #[serde(default)]
+    pub region: String,
+    /// The access key that asked for it.
+    #[serde(default)]
+    pub access_key_id: String,
+    /// Its expiry, in seconds since the epoch.
+    #[serde(default)]
+    pub expires_at: f64,
+}
+
+/// Asks the test ECR at `url` about a password (`region` "" for any).
+pub fn issued(url: &str, password: &str, region: &str) -> Issued {
+    let (_, body) = http_post(
+        url.trim_start_matches("http://"),
+        "/_ecrcreds/check",
+        &serde_json::json!({"password": password, "region": region}),
+    )
+    .expect("test ECR reachable");
+    serde_json::from_str(&body).expect("check answer is JSON")
 }
 
 /// A moto of a test's own, for stopping it or changing how it behaves.
