@@ -181,7 +181,7 @@ async fn service_account_keeps_foreign_pull_secrets_and_a_second_refresh_rewrite
         sa_rv
     );
     let after = secret(&client, &ns, "ecr-sa").await;
-    assert_ne!(resource_versions(&[after.clone()]), secret_rv);
+    assert_ne!(resource_versions(std::slice::from_ref(&after)), secret_rv);
     let after = after.unwrap();
     assert_ne!(auths(&after)[USE1].1, auths(&before)[USE1].1);
     assert!(issued(&moto_url(), &auths(&after)[USE1].1, "us-east-1").live);
