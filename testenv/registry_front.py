@@ -87,7 +87,8 @@ def make_handler(ecr_host, backend, ecr_url):
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            if self.command != "HEAD":
+                self.wfile.write(body)
 
         def handle_any(self):
             length = int(self.headers.get("Content-Length") or 0)

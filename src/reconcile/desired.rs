@@ -366,8 +366,10 @@ pub const MIN_WAIT: Duration = Duration::from_secs(60);
 pub const EXPIRY_MARGIN: Duration = Duration::from_secs(3600);
 
 /// `min(interval, expiresAt − margin)` from `now`, plus `jitter`. The margin
-/// shrinks to half the remaining lifetime for short-lived tokens, and the wait
-/// is never below [`MIN_WAIT`].
+/// shrinks to half the remaining lifetime for short-lived tokens, the jitter
+/// never takes the refresh past `expiresAt − margin / 2` (a 2-minute token
+/// must not wait out a 5-minute jitter window), and the wait is never below
+/// [`MIN_WAIT`].
 pub fn next_refresh(
     now: Timestamp,
     interval: Duration,
@@ -375,19 +377,26 @@ pub fn next_refresh(
     jitter: Duration,
 ) -> NextRefresh {
     let by_interval = now + SignedDuration::try_from(interval).unwrap_or(SignedDuration::MAX);
-    let (candidate, expiry_in_past) = match expires_at {
-        Some(exp) if exp <= now => (by_interval, true),
+    let (candidate, latest, expiry_in_past) = match expires_at {
+        Some(exp) if exp <= now => (by_interval, None, true),
         Some(exp) => {
             let left = exp.duration_since(now);
             let margin = SignedDuration::try_from(EXPIRY_MARGIN)
                 .unwrap_or(SignedDuration::MAX)
                 .min(left / 2);
-            ((exp - margin).min(by_interval), false)
+            (
+                (exp - margin).min(by_interval),
+                Some(exp - margin / 2),
+                false,
+            )
         }
-        None => (by_interval, false),
+        None => (by_interval, None, false),
     };
     let floor = now + SignedDuration::try_from(MIN_WAIT).unwrap_or(SignedDuration::ZERO);
-    let at = candidate.max(floor) + SignedDuration::try_from(jitter).unwrap_or_default();
+    let mut at = candidate.max(floor) + SignedDuration::try_from(jitter).unwrap_or_default();
+    if let Some(latest) = latest {
+        at = at.min(latest.max(floor));
+    }
     NextRefresh { at, expiry_in_past }
 }
 
@@ -819,6 +828,25 @@ mod tests {
                 {"op": "test", "path": "/imagePullSecrets/0", "value": ours},
                 {"op": "remove", "path": "/imagePullSecrets/0"},
             ])
+        );
+    }
+
+    #[test]
+    fn jitter_never_takes_a_short_lived_token_past_its_expiry() {
+        let now: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let hour = Duration::from_secs(3600);
+        let exp = now + SignedDuration::from_secs(120);
+        // The most jitter a 1h interval gets (3 minutes) would land after expiry.
+        let n = next_refresh(now, hour, Some(exp), Duration::from_secs(179));
+        assert_eq!(n.at, exp - SignedDuration::from_secs(30));
+        let n = next_refresh(now, hour, Some(exp), Duration::from_secs(10));
+        assert_eq!(n.at, now + SignedDuration::from_secs(70));
+        // A 12h token keeps its full jitter.
+        let exp = now + SignedDuration::from_hours(12);
+        let n = next_refresh(now, 11 * hour, Some(exp), Duration::from_secs(290));
+        assert_eq!(
+            n.at,
+            exp - SignedDuration::from_hours(1) + SignedDuration::from_secs(290)
         );
     }
 

@@ -729,3 +729,119 @@ pub fn service(action: &str, name: &str) {
         .unwrap();
     assert!(st.success(), "{action} {name}");
 }
+
+/// Fails unless the test node runs (testenv/up.sh starts it unless told
+/// `--no-node`): the tests that pull images need it, and are never skipped.
+pub fn require_node() {
+    assert_eq!(
+        std::env::var("ECRCREDS_TEST_NODE").as_deref(),
+        Ok("1"),
+        "these tests need the test node: start the environment with testenv/up.sh (without --no-node)"
+    );
+}
+
+/// An image on the test registry, under an ECR host.
+pub fn ecr_image(host: &str) -> String {
+    format!("{host}/app:1")
+}
+
+/// Creates a Pod on the test node (hostNetwork: there is no pod network) that
+/// runs `image` with no `imagePullSecrets` of its own: it gets them from its
+/// ServiceAccount, as the ServiceAccount admission plugin adds them.
+pub async fn create_pod(
+    client: &Client,
+    ns: &str,
+    name: &str,
+    image: &str,
+    always_pull: bool,
+) -> k8s_openapi::api::core::v1::Pod {
+    let pod: k8s_openapi::api::core::v1::Pod = serde_json::from_value(serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "namespace": ns},
+        "spec": {
+            "hostNetwork": true,
+            "terminationGracePeriodSeconds": 0,
+            "containers": [{
+                "name": "app",
+                "image": image,
+                "imagePullPolicy": if always_pull { "Always" } else { "IfNotPresent" },
+            }],
+        },
+    }))
+    .unwrap();
+    Api::<k8s_openapi::api::core::v1::Pod>::namespaced(client.clone(), ns)
+        .create(&PostParams::default(), &pod)
+        .await
+        .expect("create Pod")
+}
+
+/// Where a Pod's image pull got to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PodOutcome {
+    /// Its container runs: the image was pulled.
+    Running,
+    /// The pull failed: the waiting reason (ErrImagePull, ImagePullBackOff)
+    /// and the kubelet's message.
+    PullFailed(String, String),
+}
+
+/// Waits until the Pod runs or its pull fails.
+pub async fn pod_outcome(client: &Client, ns: &str, name: &str, limit: Duration) -> PodOutcome {
+    let api = Api::<k8s_openapi::api::core::v1::Pod>::namespaced(client.clone(), ns);
+    let start = Instant::now();
+    loop {
+        let pod = api.get(name).await.expect("get Pod");
+        let state = pod
+            .status
+            .and_then(|s| s.container_statuses)
+            .and_then(|c| c.into_iter().next())
+            .and_then(|c| c.state);
+        if let Some(state) = state {
+            if state.running.is_some() {
+                return PodOutcome::Running;
+            }
+            if let Some(w) = state.waiting {
+                let reason = w.reason.unwrap_or_default();
+                if reason == "ErrImagePull" || reason == "ImagePullBackOff" {
+                    return PodOutcome::PullFailed(reason, w.message.unwrap_or_default());
+                }
+            }
+        }
+        assert!(
+            start.elapsed() < limit,
+            "Pod {ns}/{name} neither ran nor failed to pull within {limit:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Deletes a Pod at once (no grace period).
+pub async fn delete_pod(client: &Client, ns: &str, name: &str) {
+    let _ = Api::<k8s_openapi::api::core::v1::Pod>::namespaced(client.clone(), ns)
+        .delete(name, &kube::api::DeleteParams::default().grace_period(0))
+        .await;
+}
+
+/// One request the test registry's auth step answered.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct RegistryRequest {
+    pub host: String,
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    /// The serial of the test ECR token that was accepted.
+    pub serial: Option<u64>,
+    /// Why it was refused.
+    pub reason: Option<String>,
+}
+
+/// Every request the test registry has answered.
+pub fn registry_requests() -> Vec<RegistryRequest> {
+    let (_, body) = http_get(&var("ECRCREDS_TEST_REGISTRY_ADMIN"), "/requests").expect("registry");
+    #[derive(serde::Deserialize)]
+    struct All {
+        requests: Vec<RegistryRequest>,
+    }
+    serde_json::from_str::<All>(&body).expect("JSON").requests
+}
