@@ -3,10 +3,12 @@
 //! One `GetAuthorizationToken` call is made per (credentials, region) group: a
 //! token is valid for every registry in its region that the credentials can
 //! reach, so asking once per namespace (as the original operator did) is waste.
-//! Token material lives only in [`Token`], whose `Debug` is redacted, and errors
-//! are built from AWS error codes, never from request or response bodies.
+//! Types that hold token or key material ([`Token`], [`ResolvedCredentials`],
+//! and the payload built from tokens) print nothing secret in `Debug`, and
+//! errors are built from AWS error codes, never from request or response
+//! bodies.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,8 +20,11 @@ use aws_sdk_ecr::error::{ProvideErrorMetadata, SdkError};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use jiff::Timestamp;
+use k8s_openapi::api::core::v1::Secret;
 use prometheus_client::metrics::counter::Counter;
 use tokio::sync::Mutex;
+
+use crate::crd::SecretRef;
 
 /// An ECR registry host, split into the parts that matter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -76,6 +81,11 @@ impl Registry {
     }
 }
 
+/// The regions of `registries`: one token serves every registry of a region.
+pub fn regions(registries: &[Registry]) -> BTreeSet<String> {
+    registries.iter().map(|r| r.region.clone()).collect()
+}
+
 /// Whether `s` looks like an AWS region (`us-east-1`, `us-gov-west-1`, `cn-north-1`).
 pub fn valid_region(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
@@ -96,8 +106,20 @@ pub fn valid_region(s: &str) -> bool {
 pub enum CredentialsSource {
     /// The runner's AWS default chain.
     DefaultChain,
-    /// Keys read from a Secret, identified by `namespace/name@resourceVersion`.
-    Secret(String),
+    /// Keys read from a Secret, at the version they were read at: an edited
+    /// Secret is other credentials.
+    Secret(SecretVersion),
+}
+
+/// A Secret at one resourceVersion.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SecretVersion {
+    /// Its namespace.
+    pub namespace: String,
+    /// Its name.
+    pub name: String,
+    /// The resourceVersion it was read at.
+    pub resource_version: String,
 }
 
 /// The identity a token is fetched as: base credentials plus an optional role.
@@ -116,8 +138,7 @@ impl fmt::Display for CredentialsKey {
         match &self.source {
             CredentialsSource::DefaultChain => f.write_str("the AWS default credential chain")?,
             CredentialsSource::Secret(s) => {
-                let name = s.split('@').next().unwrap_or(s);
-                write!(f, "the keys in Secret {name}")?
+                write!(f, "the keys in Secret {}/{}", s.namespace, s.name)?
             }
         }
         if let Some(role) = &self.role_arn {
@@ -135,6 +156,64 @@ pub struct ResolvedCredentials {
     /// Static keys from a Secret; `None` means the default chain.
     /// `aws_credential_types::Credentials` redacts its secrets in `Debug`.
     pub keys: Option<AwsCredentials>,
+}
+
+/// The keys a credentials Secret holds.
+const SECRET_KEYS: &str =
+    "keys: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, optional AWS_SESSION_TOKEN";
+
+impl ResolvedCredentials {
+    /// The default chain (with `role_arn` on top, if given).
+    pub fn default_chain(role_arn: Option<String>, external_id: Option<String>) -> Self {
+        ResolvedCredentials {
+            key: CredentialsKey {
+                source: CredentialsSource::DefaultChain,
+                role_arn,
+                external_id,
+            },
+            keys: None,
+        }
+    }
+
+    /// The keys in a credentials Secret (with `role_arn` on top, if given).
+    /// Errors name the Secret and the key, never a value.
+    pub fn from_secret(
+        r: &SecretRef,
+        secret: &Secret,
+        role_arn: Option<String>,
+        external_id: Option<String>,
+    ) -> Result<Self, String> {
+        let what = format!("credentials Secret {}/{}", r.namespace, r.name);
+        let data = secret.data.as_ref();
+        let value = |key: &str| -> Result<Option<String>, String> {
+            let Some(raw) = data.and_then(|d| d.get(key)) else {
+                return Ok(None);
+            };
+            match std::str::from_utf8(&raw.0).map(str::trim) {
+                Ok("") | Err(_) => Ok(None),
+                Ok(v) => Ok(Some(v.to_string())),
+            }
+        };
+        let required = |key: &str| {
+            value(key)?.ok_or_else(|| format!("{what} has no {key} key; add it ({SECRET_KEYS})"))
+        };
+        let id = required("AWS_ACCESS_KEY_ID")?;
+        let key = required("AWS_SECRET_ACCESS_KEY")?;
+        // An optional key left empty is as good as absent.
+        let session = value("AWS_SESSION_TOKEN").unwrap_or(None);
+        Ok(ResolvedCredentials {
+            key: CredentialsKey {
+                source: CredentialsSource::Secret(SecretVersion {
+                    namespace: r.namespace.clone(),
+                    name: r.name.clone(),
+                    resource_version: secret.metadata.resource_version.clone().unwrap_or_default(),
+                }),
+                role_arn,
+                external_id,
+            },
+            keys: Some(AwsCredentials::new(id, key, session, None, "SecretRef")),
+        })
+    }
 }
 
 /// An ECR password and when it expires. Never logged: `Debug` is redacted.
@@ -236,13 +315,20 @@ impl TokenError {
 /// the others wait.
 type TokenSlot = Arc<Mutex<Option<(Token, Instant)>>>;
 
+/// What a token is cached by: who asks, and where.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct TokenKey {
+    credentials: CredentialsKey,
+    region: String,
+}
+
 /// Fetches ECR tokens; counts its calls and shares each token between the
 /// resources that need it while it is young.
 pub struct TokenSource {
     base: SdkConfig,
     calls: Counter,
     max_age: Option<Duration>,
-    cache: Mutex<HashMap<(CredentialsKey, String), TokenSlot>>,
+    cache: Mutex<HashMap<TokenKey, TokenSlot>>,
 }
 
 impl TokenSource {
@@ -282,7 +368,10 @@ impl TokenSource {
         let slot = {
             let mut cache = self.cache.lock().await;
             cache
-                .entry((creds.key.clone(), region.to_string()))
+                .entry(TokenKey {
+                    credentials: creds.key.clone(),
+                    region: region.to_string(),
+                })
                 .or_default()
                 .clone()
         };
@@ -549,6 +638,51 @@ mod tests {
         assert_eq!(decode_authorization_token(&enc).as_deref(), Some("s3cr3t"));
         assert_eq!(decode_authorization_token(&B64.encode("bob:x")), None);
         assert_eq!(decode_authorization_token("%%%"), None);
+    }
+
+    fn secret(data: &[(&str, &[u8])]) -> Secret {
+        let mut s = Secret::default();
+        s.metadata.resource_version = Some("42".into());
+        s.data = Some(
+            data.iter()
+                .map(|(k, v)| (k.to_string(), k8s_openapi::ByteString(v.to_vec())))
+                .collect(),
+        );
+        s
+    }
+
+    #[test]
+    fn credentials_secrets_are_read_by_version_and_refused_key_by_key() {
+        let r = SecretRef {
+            name: "aws".into(),
+            namespace: "ops".into(),
+        };
+        let read = |data: &[(&str, &[u8])]| {
+            ResolvedCredentials::from_secret(&r, &secret(data), None, None)
+        };
+        let good = read(&[
+            ("AWS_ACCESS_KEY_ID", b"AKIAX"),
+            ("AWS_SECRET_ACCESS_KEY", b"hunter2 \n"),
+            ("AWS_SESSION_TOKEN", b""),
+        ])
+        .unwrap();
+        assert_eq!(
+            good.key.source,
+            CredentialsSource::Secret(SecretVersion {
+                namespace: "ops".into(),
+                name: "aws".into(),
+                resource_version: "42".into(),
+            })
+        );
+        assert_eq!(good.key.to_string(), "the keys in Secret ops/aws");
+        assert!(!format!("{good:?}").contains("hunter2"));
+
+        let missing = read(&[("AWS_ACCESS_KEY_ID", b"AKIAX")]).unwrap_err();
+        assert!(
+            missing
+                .starts_with("credentials Secret ops/aws has no AWS_SECRET_ACCESS_KEY key; add it"),
+            "{missing}"
+        );
     }
 
     #[test]

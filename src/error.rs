@@ -103,5 +103,44 @@ pub fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
     cur.to_string()
 }
 
+/// "; did you mean ...?" for the closest names, or advice to list them: the
+/// hint of a [`Error::NotFound`].
+pub fn suggest(name: &str, candidates: &[String]) -> String {
+    let mut near: Vec<(usize, &String)> = candidates
+        .iter()
+        .map(|c| (strsim::levenshtein(name, c), c))
+        .filter(|(d, c)| {
+            *d <= 2.max(name.len() / 3) || c.contains(name) || name.contains(c.as_str())
+        })
+        .collect();
+    near.sort();
+    match near.as_slice() {
+        [] => "; list them with `kubectl ecrcreds list` or `kubectl get ecrps`".into(),
+        list => format!(
+            "; did you mean {}?",
+            list.iter()
+                .take(3)
+                .map(|(_, c)| format!("{c:?}"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    }
+}
+
 /// Library result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_name_close_matches_first() {
+        let names = vec!["team-a".to_string(), "team-b".into(), "payments".into()];
+        assert_eq!(
+            suggest("teama", &names),
+            "; did you mean \"team-a\" or \"team-b\"?"
+        );
+        assert!(suggest("zzzzzzzz", &names).contains("kubectl ecrcreds list"));
+    }
+}

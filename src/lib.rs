@@ -1,6 +1,7 @@
 //! kubectl-ecrcreds: keeps Kubernetes image pull Secrets filled with fresh AWS
-//! ECR tokens. The plugin's `refresh` and the controller drive the same
-//! [`reconcile`] module.
+//! ECR tokens. The plugin's `refresh` and the [`controller`] drive the same
+//! [`reconcile`] module; every Kubernetes call is in [`kube_api`], tokens come
+//! from [`ecr`], and [`cli`] is the command line.
 #![forbid(unsafe_code)]
 
 pub mod cli;
@@ -8,6 +9,7 @@ pub mod controller;
 pub mod crd;
 pub mod ecr;
 pub mod error;
+pub mod kube_api;
 pub mod metrics;
 pub mod output;
 pub mod reconcile;

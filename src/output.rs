@@ -1,13 +1,30 @@
-//! Rendering for people and programs: tables, JSON, YAML. No I/O beyond the
-//! final write to stdout, which treats a closed pipe as a normal end.
+//! Rendering for people and programs: the `-o` formats, kubectl-looking
+//! tables, JSON and YAML, and short durations. Each subcommand builds its own
+//! table from these helpers. No I/O beyond the final write to stdout, which
+//! treats a closed pipe as a normal end.
 
 use std::io::Write;
 
 use comfy_table::{ContentArrangement, Table, presets};
+use serde::Serialize;
 
-use crate::cli::OutputFormat;
 use crate::error::{Error, Result};
-use crate::reconcile::Report;
+
+/// `-o` values shared by commands that print results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum OutputFormat {
+    /// A table for people.
+    #[default]
+    Table,
+    /// A table with more columns.
+    Wide,
+    /// JSON.
+    Json,
+    /// YAML.
+    Yaml,
+    /// `kind/name` only (where it applies).
+    Name,
+}
 
 /// A kubectl-looking table: upper-case headers, no borders.
 pub fn table(headers: &[&str]) -> Table {
@@ -21,82 +38,33 @@ pub fn table(headers: &[&str]) -> Table {
     t
 }
 
-/// Renders `refresh` results.
-pub fn refresh(reports: &[Report], format: OutputFormat) -> String {
+/// A finished table as text, without trailing blanks, ending in a newline.
+pub fn lines(table: &Table) -> String {
+    let mut s = table.trim_fmt();
+    s.push('\n');
+    s
+}
+
+/// A list for a table cell: comma-separated, or `-` when empty.
+pub fn list_or_dash(items: &[String]) -> String {
+    if items.is_empty() {
+        "-".into()
+    } else {
+        items.join(",")
+    }
+}
+
+/// How `-o name` shows a resource.
+pub fn resource_name(name: &str) -> String {
+    format!("ecrpullsecret.alchemy.com/{name}\n")
+}
+
+/// Serializes `value` as `-o json` or `-o yaml` would (JSON for any other format).
+pub fn structured<T: Serialize + ?Sized>(value: &T, format: OutputFormat) -> String {
     match format {
-        OutputFormat::Json => {
-            let mut s = serde_json::to_string_pretty(reports).expect("reports serialize");
-            s.push('\n');
-            s
-        }
-        OutputFormat::Yaml => serde_yaml::to_string(reports).expect("reports serialize"),
-        OutputFormat::Name => reports
-            .iter()
-            .map(|r| format!("ecrpullsecret.alchemy.com/{}\n", r.resource))
-            .collect(),
-        OutputFormat::Table | OutputFormat::Wide => {
-            let wide = format == OutputFormat::Wide;
-            let mut headers = vec![
-                "resource",
-                "namespace",
-                "secret",
-                "result",
-                "serviceaccounts",
-            ];
-            if wide {
-                headers.push("patched");
-            }
-            headers.push("message");
-            let mut t = table(&headers);
-            for r in reports {
-                if r.suspended || r.error.is_some() {
-                    let (result, msg) = if r.suspended {
-                        (
-                            "suspended",
-                            "spec.suspend is true; nothing done".to_string(),
-                        )
-                    } else {
-                        ("failed", r.error.clone().unwrap_or_default())
-                    };
-                    let mut row = vec![
-                        r.resource.clone(),
-                        "-".into(),
-                        r.secret_name.clone(),
-                        result.into(),
-                        "-".into(),
-                    ];
-                    if wide {
-                        row.push("-".into());
-                    }
-                    row.push(msg);
-                    t.add_row(row);
-                    continue;
-                }
-                for n in &r.namespaces {
-                    let sas = if n.service_accounts.is_empty() {
-                        "-".to_string()
-                    } else {
-                        n.service_accounts.join(",")
-                    };
-                    let mut row = vec![
-                        r.resource.clone(),
-                        n.namespace.clone(),
-                        r.secret_name.clone(),
-                        n.secret.to_string(),
-                        sas,
-                    ];
-                    if wide {
-                        row.push(if n.patched.is_empty() {
-                            "-".into()
-                        } else {
-                            n.patched.join(",")
-                        });
-                    }
-                    row.push(n.error.clone().unwrap_or_default());
-                    t.add_row(row);
-                }
-            }
-            let mut s = t.trim_fmt();
+        OutputFormat::Yaml => serde_yaml::to_string(value).expect("serializable"),
+        _ => {
+            let mut s = serde_json::to_string_pretty(value).expect("serializable");
             s.push('\n');
             s
         }
@@ -110,44 +78,6 @@ pub fn print(text: &str) -> Result<()> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Error::Invalid(format!("cannot write output: {e}"))),
-    }
-}
-
-/// "; did you mean ...?" for the closest names, or advice to list them.
-pub fn suggest(name: &str, candidates: &[String]) -> String {
-    let mut near: Vec<(usize, &String)> = candidates
-        .iter()
-        .map(|c| (strsim::levenshtein(name, c), c))
-        .filter(|(d, c)| {
-            *d <= 2.max(name.len() / 3) || c.contains(name) || name.contains(c.as_str())
-        })
-        .collect();
-    near.sort();
-    match near.as_slice() {
-        [] => "; list them with `kubectl ecrcreds list` or `kubectl get ecrps`".into(),
-        list => format!(
-            "; did you mean {}?",
-            list.iter()
-                .take(3)
-                .map(|(_, c)| format!("{c:?}"))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggestions_name_close_matches_first() {
-        let names = vec!["team-a".to_string(), "team-b".into(), "payments".into()];
-        assert_eq!(
-            suggest("teama", &names),
-            "; did you mean \"team-a\" or \"team-b\"?"
-        );
-        assert!(suggest("zzzzzzzz", &names).contains("kubectl ecrcreds list"));
     }
 }
 
@@ -177,20 +107,8 @@ pub fn expires_in(t: Option<&jiff::Timestamp>, now: jiff::Timestamp) -> String {
     }
 }
 
-/// Serializes `value` as `-o json` or `-o yaml` would.
-pub fn structured<T: serde::Serialize>(value: &T, format: OutputFormat) -> String {
-    match format {
-        OutputFormat::Yaml => serde_yaml::to_string(value).expect("serializable"),
-        _ => {
-            let mut s = serde_json::to_string_pretty(value).expect("serializable");
-            s.push('\n');
-            s
-        }
-    }
-}
-
 #[cfg(test)]
-mod duration_tests {
+mod tests {
     use super::*;
 
     #[test]
@@ -203,5 +121,11 @@ mod duration_tests {
         let past: jiff::Timestamp = "2015-01-01T00:00:00Z".parse().unwrap();
         assert_eq!(expires_in(Some(&past), now), "expired");
         assert_eq!(expires_in(None, now), "-");
+    }
+
+    #[test]
+    fn empty_lists_show_as_a_dash() {
+        assert_eq!(list_or_dash(&[]), "-");
+        assert_eq!(list_or_dash(&["a".into(), "b".into()]), "a,b");
     }
 }

@@ -13,6 +13,7 @@ use k8s_openapi::api::core::v1::{Namespace, Secret, ServiceAccount};
 use kube::api::{DeleteParams, ListParams, ObjectMeta, Patch, PatchParams, PostParams};
 use kube::{Api, Client, ResourceExt};
 use kubectl_ecrcreds::crd::ECRPullSecret;
+use kubectl_ecrcreds::kube_api::service_accounts::{Entry, edit_pull_secret};
 use serde_json::json;
 use tokio::sync::RwLock;
 
@@ -473,21 +474,20 @@ async fn concurrent_writers_on_a_service_account_keep_every_entry() {
         let mut writes = 0;
         for i in 0..26 {
             let sa = api.get("default").await.unwrap();
-            let wrote = kubectl_ecrcreds::reconcile::apply::edit_pull_secret(
-                &client,
-                sa,
-                "ecr-ours",
-                i % 2 == 0,
-            )
-            .await
-            .unwrap();
+            let entry = if i % 2 == 0 {
+                Entry::Add
+            } else {
+                Entry::Remove
+            };
+            let wrote = edit_pull_secret(&client, sa, "ecr-ours", entry)
+                .await
+                .unwrap();
             writes += usize::from(wrote);
         }
         let sa = api.get("default").await.unwrap();
-        let wrote =
-            kubectl_ecrcreds::reconcile::apply::edit_pull_secret(&client, sa, "ecr-ours", true)
-                .await
-                .unwrap();
+        let wrote = edit_pull_secret(&client, sa, "ecr-ours", Entry::Add)
+            .await
+            .unwrap();
         ours_done.store(true, std::sync::atomic::Ordering::Relaxed);
         writes + usize::from(wrote)
     };

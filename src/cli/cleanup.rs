@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use super::{GlobalArgs, OutputFormat, exit};
 use crate::error::{Error, Result};
 use crate::output;
-use crate::reconcile::{self, CleanupItem, CleanupScope};
+use crate::reconcile::cleanup::{CleanupItem, CleanupScope, execute_cleanup, plan_cleanup};
 
 /// Arguments of `cleanup`.
 #[derive(Debug, clap::Args)]
@@ -49,7 +49,7 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
     } else {
         CleanupScope::Resources(args.names.clone())
     };
-    let plan = reconcile::plan_cleanup(&client, &scope).await?;
+    let plan = plan_cleanup(&client, &scope).await?;
     if plan.is_empty() {
         eprintln!("Nothing to clean up.");
         return Ok(exit::OK);
@@ -70,14 +70,14 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
             return Ok(exit::OK);
         }
     }
-    let done = reconcile::execute_cleanup(&client, &plan).await?;
+    let done = execute_cleanup(&client, &plan).await?;
     output::print(&render(&done, args.output, ""))?;
     Ok(exit::OK)
 }
 
 fn render(items: &[CleanupItem], format: OutputFormat, suffix: &str) -> String {
     match format {
-        OutputFormat::Json | OutputFormat::Yaml => output::structured(&items, format),
+        OutputFormat::Json | OutputFormat::Yaml => output::structured(items, format),
         _ => items
             .iter()
             .map(|i| match &i.entry {

@@ -7,13 +7,11 @@ use std::io::Write;
 
 use clap::CommandFactory;
 use clap_complete::Shell;
-use kube::Api;
 use kube::ResourceExt;
-use kube::api::ListParams;
 
 use super::{Cli, GlobalArgs, exit};
-use crate::crd::ECRPullSecret;
 use crate::error::Result;
+use crate::kube_api;
 
 /// Arguments of `completions`.
 #[derive(Debug, clap::Args)]
@@ -142,14 +140,13 @@ async fn resources(args: &[String]) -> Vec<String> {
     let Ok(client) = global_from(args).client().await else {
         return Vec::new();
     };
-    let api: Api<ECRPullSecret> = Api::all(client);
     match tokio::time::timeout(
         std::time::Duration::from_secs(5),
-        api.list_metadata(&ListParams::default()),
+        kube_api::resources::names(&client),
     )
     .await
     {
-        Ok(Ok(list)) => list.items.iter().map(|m| m.name_any()).collect(),
+        Ok(Ok(names)) => names,
         _ => Vec::new(),
     }
 }
@@ -160,11 +157,11 @@ async fn namespaces(args: &[String]) -> Vec<String> {
     };
     match tokio::time::timeout(
         std::time::Duration::from_secs(5),
-        crate::reconcile::apply::namespaces(&client),
+        kube_api::namespaces::list(&client, |n| n.name_any()),
     )
     .await
     {
-        Ok(Ok(list)) => list.into_iter().map(|n| n.name).collect(),
+        Ok(Ok((names, _))) => names,
         _ => Vec::new(),
     }
 }

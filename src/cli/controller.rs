@@ -86,12 +86,6 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
     if args.resync < Duration::from_secs(1) {
         return Err(Error::Invalid("--resync must be at least 1s".into()));
     }
-    let client = global.client().await?;
-    let mut ctx = global
-        .context(client, args.concurrency.into(), Some(args.token_reuse))
-        .await?;
-    ctx.secret_access = args.secret_access;
-    ctx.resync = args.resync;
     let lease = if args.leader_elect {
         if args.lease_duration < Duration::from_secs(2) {
             return Err(Error::Invalid(
@@ -111,14 +105,22 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
     } else {
         None
     };
+    let runner = global
+        .runner(
+            args.concurrency.into(),
+            Some(args.token_reuse),
+            args.secret_access,
+        )
+        .await?;
     controller::run(
-        ctx,
+        runner,
         Settings {
             metrics_addr: args.metrics_addr,
             lease,
             workers: args.workers,
             debounce: args.debounce,
             selector: args.selector,
+            resync: args.resync,
         },
     )
     .await?;

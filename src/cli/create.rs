@@ -6,16 +6,15 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
-use kube::api::{ListParams, Patch, PatchParams, PostParams};
-use kube::{Api, ResourceExt};
+use kube::ResourceExt;
 
 use super::{GlobalArgs, OutputFormat, exit};
 use crate::crd::{
-    Credentials, DeletionPolicy, ECRPullSecret, ECRPullSecretSpec, FIELD_MANAGER, SecretRef,
-    parse_interval,
+    Credentials, DeletionPolicy, ECRPullSecret, ECRPullSecretSpec, SecretRef, parse_interval,
 };
 use crate::ecr::Registry;
 use crate::error::{Error, Result};
+use crate::kube_api;
 use crate::output;
 
 /// Arguments of `create`.
@@ -121,29 +120,9 @@ pub async fn run(global: &GlobalArgs, mut args: Args) -> Result<i32> {
         return Ok(exit::OK);
     }
     let client = client.expect("server modes have a client");
-    let api: Api<ECRPullSecret> = Api::all(client);
     let name = obj.name_any();
     let dry = args.dry_run == "server";
-    let created = if args.overwrite {
-        let mut pp = PatchParams::apply(FIELD_MANAGER).force();
-        pp.dry_run = dry;
-        api.patch(&name, &pp, &Patch::Apply(&obj)).await
-    } else {
-        let pp = PostParams {
-            dry_run: dry,
-            field_manager: Some(FIELD_MANAGER.into()),
-        };
-        api.create(&pp, &obj).await
-    };
-    let created = match created {
-        Ok(o) => o,
-        Err(kube::Error::Api(s)) if s.code == 409 => {
-            return Err(Error::Invalid(format!(
-                "ECRPullSecret {name:?} already exists; pick another name, or pass --overwrite to replace it"
-            )));
-        }
-        Err(e) => return Err(Error::kube(format!("create ECRPullSecret {name}"), e)),
-    };
+    let created = kube_api::resources::create(&client, &obj, args.overwrite, dry).await?;
     match format {
         Some(f @ (OutputFormat::Json | OutputFormat::Yaml | OutputFormat::Name)) => {
             output::print(&render(&created, f))?
@@ -163,7 +142,7 @@ pub async fn run(global: &GlobalArgs, mut args: Args) -> Result<i32> {
 
 fn render(obj: &ECRPullSecret, format: OutputFormat) -> String {
     match format {
-        OutputFormat::Name => format!("ecrpullsecret.alchemy.com/{}\n", obj.name_any()),
+        OutputFormat::Name => output::resource_name(&obj.name_any()),
         OutputFormat::Json => output::structured(obj, OutputFormat::Json),
         _ => output::structured(obj, OutputFormat::Yaml),
     }
@@ -326,12 +305,11 @@ async fn prompt_missing(args: &mut Args, global: &GlobalArgs, client: &kube::Cli
         args.secret_name = Some(name);
     }
     if args.namespaces.is_empty() && args.namespace_selector.is_none() {
-        let mut names: Vec<String> = crate::reconcile::apply::namespaces(client)
-            .await?
-            .into_iter()
-            .filter(|n| !n.terminating)
-            .map(|n| n.name)
-            .collect();
+        let (names, _) = kube_api::namespaces::list(client, |n| {
+            (n.metadata.deletion_timestamp.is_none()).then(|| n.name_any())
+        })
+        .await?;
+        let mut names: Vec<String> = names.into_iter().flatten().collect();
         names.sort();
         let picked = MultiSelect::new()
             .with_prompt("Target namespaces (space to select, enter to confirm)")
@@ -360,11 +338,9 @@ async fn prompt_missing(args: &mut Args, global: &GlobalArgs, client: &kube::Cli
     if args.secret_ref.is_none() && args.role_arn.is_none() {
         // Offer Secrets that hold AWS keys; listing may be forbidden, which
         // just means no choice beyond the default chain.
-        let api: Api<k8s_openapi::api::core::v1::Secret> = Api::all(client.clone());
         let mut choices = vec!["(none: the runner's AWS default chain)".to_string()];
-        if let Ok(list) = api.list(&ListParams::default()).await {
+        if let Ok(list) = kube_api::secrets::all(client).await {
             let mut found: Vec<String> = list
-                .items
                 .iter()
                 .filter(|s| {
                     s.data

@@ -5,17 +5,16 @@
 use std::fmt::Write as _;
 
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::Event;
-use kube::api::ListParams;
-use kube::{Api, ResourceExt};
+use kube::ResourceExt;
 use serde::Serialize;
 
 use super::{GlobalArgs, OutputFormat, exit};
 use crate::crd::ECRPullSecret;
 use crate::error::{Error, Result};
+use crate::kube_api;
 use crate::output;
-use crate::reconcile::observed::{self, NamespaceView};
-use crate::reconcile::{apply, desired};
+use crate::reconcile::targets::{NamespaceInfo, TargetSpec, Targets};
+use crate::reconcile::view::{self, NamespaceView};
 
 /// Arguments of `describe`.
 #[derive(Debug, clap::Args)]
@@ -54,25 +53,25 @@ struct EventView {
 /// Runs `describe`.
 pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
     let client = global.client().await?;
-    let api: Api<ECRPullSecret> = Api::all(client.clone());
-    let obj = super::refresh::get(&api, &args.name).await?;
+    let obj = kube_api::resources::get(&client, &args.name).await?;
 
-    let cluster = apply::namespaces(&client).await?;
-    let targets = desired::select_namespaces(&obj.spec, &cluster).map_err(Error::Invalid)?;
-    let secrets = apply::secrets_named(&client, &obj.spec.secret_name).await?;
+    let (cluster, _) = kube_api::namespaces::list(&client, NamespaceInfo::from_meta).await?;
+    let spec = TargetSpec::from_spec(&obj.spec).map_err(Error::Invalid)?;
+    let targets = Targets::select(&spec, &cluster);
+    let secrets = kube_api::secrets::named(&client, &obj.spec.secret_name).await?;
     let wanted = obj.spec.service_accounts();
     let sas: Vec<_> = if targets.ready.is_empty() {
         Vec::new()
     } else {
         // Every ServiceAccount that might carry the entry, not only the wanted
         // ones: describe shows what is, not what should be.
-        apply::service_accounts(&client, &["*".to_string()])
+        kube_api::service_accounts::list(&client, &["*".to_string()])
             .await?
             .into_values()
             .collect()
     };
     let now = Timestamp::now();
-    let rows = observed::namespace_views(&obj, &targets, &secrets, &sas, now);
+    let rows = view::namespace_views(&obj, &targets, &secrets, &sas, now);
     let events = recent_events(&client, &obj.name_any()).await;
 
     let text = match args.output {
@@ -84,7 +83,7 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
             },
             args.output,
         ),
-        OutputFormat::Name => format!("ecrpullsecret.alchemy.com/{}\n", obj.name_any()),
+        OutputFormat::Name => output::resource_name(&obj.name_any()),
         OutputFormat::Table | OutputFormat::Wide => render(&obj, &wanted, &rows, &events, now),
     };
     output::print(&text)?;
@@ -93,13 +92,8 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
 
 /// Events about the resource, newest last; failing to read them is not fatal.
 async fn recent_events(client: &kube::Client, name: &str) -> Vec<EventView> {
-    let api: Api<Event> = Api::all(client.clone());
-    let lp = ListParams::default().fields(&format!(
-        "involvedObject.kind=ECRPullSecret,involvedObject.name={name}"
-    ));
-    let mut events: Vec<EventView> = match api.list(&lp).await {
+    let mut events: Vec<EventView> = match kube_api::events::about(client, name).await {
         Ok(list) => list
-            .items
             .into_iter()
             .map(|e| EventView {
                 type_: e.type_.unwrap_or_default(),
@@ -115,7 +109,7 @@ async fn recent_events(client: &kube::Client, name: &str) -> Vec<EventView> {
             })
             .collect(),
         Err(e) => {
-            tracing::info!(error = %crate::error::root_cause(&e), "could not read events");
+            tracing::info!(error = %e, "could not read events");
             Vec::new()
         }
     };
@@ -258,11 +252,7 @@ fn render(
                 format!("  {}", r.namespace),
                 r.secret.to_string(),
                 output::expires_in(r.expires_at.as_ref(), now),
-                if r.service_accounts.is_empty() {
-                    "-".into()
-                } else {
-                    r.service_accounts.join(",")
-                },
+                output::list_or_dash(&r.service_accounts),
                 r.last_error.clone().unwrap_or_default(),
             ]);
         }

@@ -2,12 +2,12 @@
 //! names, JSON or YAML.
 
 use jiff::Timestamp;
-use kube::api::ListParams;
-use kube::{Api, ResourceExt};
+use kube::ResourceExt;
 
 use super::{GlobalArgs, OutputFormat, exit};
 use crate::crd::ECRPullSecret;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::kube_api;
 use crate::output;
 
 /// Arguments of `list`.
@@ -29,16 +29,7 @@ pub struct Args {
 /// Runs `list`.
 pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
     let client = global.client().await?;
-    let api: Api<ECRPullSecret> = Api::all(client);
-    let mut lp = ListParams::default();
-    if let Some(s) = &args.selector {
-        lp = lp.labels(s);
-    }
-    let mut items = api
-        .list(&lp)
-        .await
-        .map_err(|e| Error::kube("list ECRPullSecret resources", e))?
-        .items;
+    let mut items = kube_api::resources::list(&client, args.selector.as_deref()).await?;
     items.sort_by_key(|r| r.name_any());
     if items.is_empty() && matches!(args.output, OutputFormat::Table | OutputFormat::Wide) {
         eprintln!("No ECRPullSecret resources found.");
@@ -57,7 +48,7 @@ pub fn render(items: &[ECRPullSecret], format: OutputFormat, now: Timestamp) -> 
         }
         OutputFormat::Name => items
             .iter()
-            .map(|r| format!("ecrpullsecret.alchemy.com/{}\n", r.name_any()))
+            .map(|r| output::resource_name(&r.name_any()))
             .collect(),
         OutputFormat::Table | OutputFormat::Wide => {
             let wide = format == OutputFormat::Wide;
@@ -128,9 +119,7 @@ pub fn render(items: &[ECRPullSecret], format: OutputFormat, now: Timestamp) -> 
                 }
                 t.add_row(row);
             }
-            let mut s = t.trim_fmt();
-            s.push('\n');
-            s
+            output::lines(&t)
         }
     }
 }

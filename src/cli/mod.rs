@@ -22,7 +22,8 @@ use crate::crd::SecretRef;
 use crate::ecr::{Registry, TokenSource};
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
-use crate::reconcile::{Context, Defaults};
+pub use crate::output::OutputFormat;
+use crate::reconcile::{Defaults, Runner, SecretAccess};
 
 /// Exit codes, as documented in `--help`.
 pub mod exit {
@@ -165,22 +166,6 @@ pub enum LogFormat {
     Json,
 }
 
-/// `-o` values shared by commands that print results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
-pub enum OutputFormat {
-    /// A table for people.
-    #[default]
-    Table,
-    /// A table with more columns.
-    Wide,
-    /// JSON.
-    Json,
-    /// YAML.
-    Yaml,
-    /// `kind/name` only (where it applies).
-    Name,
-}
-
 impl GlobalArgs {
     /// A client from --kubeconfig/--context, KUBECONFIG, ~/.kube/config, or the
     /// in-cluster service account, in that order.
@@ -223,12 +208,14 @@ impl GlobalArgs {
         })
     }
 
-    /// The runner's defaults for resources that leave fields out.
+    /// The runner's defaults for resources that leave fields out, checked:
+    /// `--registry` must be a registry host (or an account with a region).
     pub fn defaults(&self) -> Result<Defaults> {
+        let region = self.region.as_deref();
         let registry = match self.registry.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(r) if r.len() == 12 && r.bytes().all(|b| b.is_ascii_digit()) => {
-                let region = self.region.as_deref().ok_or_else(|| {
+                let region = region.ok_or_else(|| {
                     Error::Invalid(format!(
                         "registry {r} is an account ID, which needs a region; set --region or AWS_REGION"
                     ))
@@ -253,15 +240,17 @@ impl GlobalArgs {
         })
     }
 
-    /// A reconcile context for this runner. Tokens are reused for `token_max_age`
+    /// What a reconcile runs with, from these flags: the defaults are checked
+    /// before anything connects. Tokens are reused for `token_max_age`
     /// (`None`: for the whole run).
-    pub async fn context(
+    pub async fn runner(
         &self,
-        client: Client,
         concurrency: usize,
         token_max_age: Option<std::time::Duration>,
-    ) -> Result<Context> {
+        secret_access: SecretAccess,
+    ) -> Result<Runner> {
         let defaults = self.defaults()?;
+        let client = self.client().await?;
         let metrics = Arc::new(Metrics::new());
         let tokens = TokenSource::load(
             self.profile.as_deref(),
@@ -276,18 +265,14 @@ impl GlobalArgs {
                 instance: std::env::var("HOSTNAME").ok(),
             },
         );
-        Ok(Context {
+        Ok(Runner {
             client,
             tokens,
             defaults,
             concurrency,
             recorder,
             metrics,
-            payloads: Default::default(),
-            progress: Default::default(),
-            secret_access: Default::default(),
-            resync: std::time::Duration::from_secs(300),
-            applied: Default::default(),
+            secret_access,
         })
     }
 }

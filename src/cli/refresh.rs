@@ -1,16 +1,16 @@
 //! `kubectl ecrcreds refresh`: runs the reconcile once, from where the user
-//! stands, with the local AWS credentials (or each resource's own).
+//! stands, with the local AWS credentials (or each resource's own), and
+//! prints one row per namespace.
 
 use std::time::Duration;
 
-use kube::api::ListParams;
-use kube::{Api, ResourceExt};
+use kube::ResourceExt;
 
 use super::{GlobalArgs, OutputFormat, exit};
-use crate::crd::ECRPullSecret;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::kube_api;
 use crate::output;
-use crate::reconcile::{self, Mode, Report};
+use crate::reconcile::{self, Pass, Progress, Report, SecretAccess};
 
 /// Arguments of `refresh`.
 #[derive(Debug, clap::Args)]
@@ -41,40 +41,43 @@ pub struct Args {
 
 /// Runs `refresh`.
 pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
-    let client = global.client().await?;
-    let ctx = global
-        .context(client.clone(), args.concurrency.into(), None)
+    let runner = global
+        .runner(args.concurrency.into(), None, SecretAccess::Read)
         .await?;
-    let api: Api<ECRPullSecret> = Api::all(client);
-
+    let client = &runner.client;
     let resources = if args.all {
-        let list = api
-            .list(&ListParams::default())
-            .await
-            .map_err(|e| Error::kube("list ECRPullSecret resources", e))?;
-        list.items
+        kube_api::resources::list(client, None).await?
     } else {
         let mut out = Vec::new();
         for name in &args.names {
-            out.push(get(&api, name).await?);
+            out.push(kube_api::resources::get(client, name).await?);
         }
         out
     };
 
+    let progress = Progress::default();
     let mut reports: Vec<Report> = Vec::new();
     for obj in &resources {
-        tracing::info!(resource = %obj.name_any(), "refreshing");
-        let pass = reconcile::reconcile(&ctx, obj, Mode::Refresh, Duration::ZERO);
-        let report = with_progress(&ctx, &obj.name_any(), pass).await?;
+        let name = obj.name_any();
+        tracing::info!(resource = %name, "refreshing");
+        let pass = reconcile::reconcile(
+            &runner,
+            obj,
+            Pass {
+                progress: Some(&progress),
+                ..Pass::once()
+            },
+        );
+        let report = with_progress(&progress, &name, pass).await?.report;
         if let Some(err) = &report.error {
-            eprintln!("error: ECRPullSecret {}: {err}", report.resource);
+            eprintln!("error: ECRPullSecret {name}: {err}");
         }
         reports.push(report);
     }
     if resources.is_empty() {
         eprintln!("No ECRPullSecret resources found.");
     }
-    output::print(&output::refresh(&reports, args.output))?;
+    output::print(&render(&reports, args.output))?;
 
     let code = if reports.iter().any(|r| r.error.is_some()) {
         exit::FAILED
@@ -86,18 +89,85 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
     Ok(code)
 }
 
+/// The results as `-o` asks: in a table, a row per namespace, and one for a
+/// resource that was suspended or stopped.
+pub fn render(reports: &[Report], format: OutputFormat) -> String {
+    match format {
+        OutputFormat::Json | OutputFormat::Yaml => output::structured(reports, format),
+        OutputFormat::Name => reports
+            .iter()
+            .map(|r| output::resource_name(&r.resource))
+            .collect(),
+        OutputFormat::Table | OutputFormat::Wide => {
+            let wide = format == OutputFormat::Wide;
+            let mut headers = vec![
+                "resource",
+                "namespace",
+                "secret",
+                "result",
+                "serviceaccounts",
+            ];
+            if wide {
+                headers.push("patched");
+            }
+            headers.push("message");
+            let mut rows: Vec<Vec<String>> = Vec::new();
+            for r in reports {
+                if r.suspended || r.error.is_some() {
+                    let (result, msg) = if r.suspended {
+                        (
+                            "suspended",
+                            "spec.suspend is true; nothing done".to_string(),
+                        )
+                    } else {
+                        ("failed", r.error.clone().unwrap_or_default())
+                    };
+                    let mut row = vec![
+                        r.resource.clone(),
+                        "-".into(),
+                        r.secret_name.clone(),
+                        result.into(),
+                        "-".into(),
+                    ];
+                    if wide {
+                        row.push("-".into());
+                    }
+                    row.push(msg);
+                    rows.push(row);
+                }
+                for n in &r.namespaces {
+                    let mut row = vec![
+                        r.resource.clone(),
+                        n.namespace.clone(),
+                        r.secret_name.clone(),
+                        n.secret.to_string(),
+                        output::list_or_dash(&n.service_accounts),
+                    ];
+                    if wide {
+                        row.push(output::list_or_dash(&n.patched));
+                    }
+                    row.push(n.error.clone().unwrap_or_default());
+                    rows.push(row);
+                }
+            }
+            let mut t = output::table(&headers);
+            t.add_rows(rows);
+            output::lines(&t)
+        }
+    }
+}
+
 /// Fan-outs at least this large show progress on stderr.
 const PROGRESS_FROM: usize = 50;
 
 /// Runs `pass`, showing how many namespaces are done: a line redrawn in place
 /// on a terminal, a plain line every few seconds otherwise.
 async fn with_progress<F: std::future::Future>(
-    ctx: &reconcile::Context,
+    progress: &Progress,
     name: &str,
     pass: F,
 ) -> F::Output {
     use std::io::{IsTerminal, Write};
-    use std::sync::atomic::Ordering::Relaxed;
     let tty = std::io::stderr().is_terminal();
     let every = if tty {
         Duration::from_millis(100)
@@ -117,7 +187,7 @@ async fn with_progress<F: std::future::Future>(
                 return out;
             }
             _ = ticker.tick() => {
-                let (done, total) = (ctx.progress.done.load(Relaxed), ctx.progress.total.load(Relaxed));
+                let (done, total) = progress.get();
                 if total < PROGRESS_FROM {
                     continue;
                 }
@@ -130,24 +200,5 @@ async fn with_progress<F: std::future::Future>(
                 }
             }
         }
-    }
-}
-
-/// Reads one resource; a missing one gets a suggestion of similar names.
-pub async fn get(api: &Api<ECRPullSecret>, name: &str) -> Result<ECRPullSecret> {
-    match api.get_opt(name).await {
-        Ok(Some(obj)) => Ok(obj),
-        Ok(None) => {
-            let names: Vec<String> = api
-                .list_metadata(&ListParams::default())
-                .await
-                .map(|l| l.items.iter().map(|m| m.name_any()).collect())
-                .unwrap_or_default();
-            Err(Error::NotFound {
-                name: name.to_string(),
-                hint: output::suggest(name, &names),
-            })
-        }
-        Err(e) => Err(Error::kube(format!("get ECRPullSecret {name}"), e)),
     }
 }

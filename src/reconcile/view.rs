@@ -1,5 +1,6 @@
-//! Pure read-side view: what the cluster holds for a resource, namespace by
-//! namespace, for `describe`. No I/O here.
+//! What the cluster holds for a resource, namespace by namespace, as
+//! `describe` shows it: the Secret present, stale, expired, missing or
+//! foreign, and the ServiceAccounts carrying it. Pure.
 
 use std::collections::HashMap;
 
@@ -7,8 +8,10 @@ use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Secret, ServiceAccount};
 use serde::Serialize;
 
-use super::desired::{DOCKERCONFIGJSON, Targets};
+use super::secret::DOCKERCONFIGJSON;
+use super::targets::Targets;
 use crate::crd::{ECRPullSecret, EXPIRES_ANNOTATION, OWNER_LABEL};
+use crate::kube_api::service_accounts::lists_pull_secret;
 
 /// The state of the Secret in one namespace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -106,12 +109,7 @@ pub fn namespace_views(
             let mut carrying: Vec<String> = service_accounts
                 .iter()
                 .filter(|sa| sa.metadata.namespace.as_deref() == Some(ns))
-                .filter(|sa| {
-                    sa.image_pull_secrets
-                        .iter()
-                        .flatten()
-                        .any(|r| &r.name == secret_name)
-                })
+                .filter(|sa| lists_pull_secret(sa, secret_name))
                 .filter_map(|sa| sa.metadata.name.clone())
                 .collect();
             carrying.sort();
@@ -136,7 +134,14 @@ pub fn namespace_views(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reconcile::desired::desired_secret;
+    use crate::reconcile::secret::{Payload, desired_secret};
+
+    fn expiring(at: Timestamp) -> Payload {
+        Payload {
+            bytes: std::sync::Arc::new(b"{}".to_vec()),
+            expires_at: Some(at),
+        }
+    }
 
     #[test]
     fn rows_tell_present_stale_expired_missing_and_foreign_apart() {
@@ -156,16 +161,16 @@ mod tests {
             ready: vec!["a".into(), "b".into(), "c".into(), "d".into()],
             unavailable: vec![],
         };
-        let mut foreign = desired_secret("other", "ecr", "d", b"{}", Some(soon));
+        let mut foreign = desired_secret("other", "ecr", "d", &expiring(soon));
         foreign.metadata.labels = None;
         let secrets = HashMap::from([
             (
                 "a".to_string(),
-                desired_secret("r", "ecr", "a", b"{}", Some(soon)),
+                desired_secret("r", "ecr", "a", &expiring(soon)),
             ),
             (
                 "b".to_string(),
-                desired_secret("r", "ecr", "b", b"{}", Some(older)),
+                desired_secret("r", "ecr", "b", &expiring(older)),
             ),
             ("d".to_string(), foreign),
         ]);

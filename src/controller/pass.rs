@@ -1,0 +1,125 @@
+//! One controller pass over one resource: deletion and finalizer upkeep, then
+//! the shared reconcile (held back while the resource backs off), and when to
+//! come back.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use kube::ResourceExt;
+use kube::runtime::controller::Action;
+
+use super::State;
+use super::wiring::trigger_hash;
+use crate::crd::{
+    DEFAULT_REFRESH_INTERVAL, DeletionPolicy, ECRPullSecret, FINALIZER, REFRESH_ANNOTATION,
+};
+use crate::error::{Error, Result};
+use crate::kube_api;
+use crate::reconcile::{self, Mode, Pass, cleanup, schedule};
+
+/// Reconciles one resource and says when to come back.
+pub(super) async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) -> Result<Action> {
+    let started = Instant::now();
+    let name = obj.name_any();
+    let runner = &state.runner;
+    let has_finalizer = obj.finalizers().iter().any(|f| f == FINALIZER);
+    let wants_finalizer = obj.spec.deletion_policy() == DeletionPolicy::Delete;
+
+    if obj.metadata.deletion_timestamp.is_some() {
+        if has_finalizer {
+            if wants_finalizer {
+                let done = cleanup::cleanup_resource(runner, &name).await?;
+                tracing::info!(resource = %name, objects = done.len(), "cleaned up before deletion");
+            }
+            kube_api::resources::set_finalizer(&runner.client, &obj, false).await?;
+        }
+        // Gone: nothing about it is kept.
+        runner.metrics.forget(&name);
+        state.memory.forget(&name);
+        state.failures.succeeded(&name);
+        return Ok(Action::await_change());
+    }
+    if wants_finalizer != has_finalizer {
+        kube_api::resources::set_finalizer(&runner.client, &obj, wants_finalizer).await?;
+    }
+    if obj.spec.suspended() {
+        tracing::debug!(resource = %name, "suspended");
+        return Ok(Action::await_change());
+    }
+
+    let due = schedule::refresh_due(
+        obj.metadata.generation,
+        obj.annotations()
+            .get(REFRESH_ANNOTATION)
+            .map(String::as_str),
+        obj.status.as_ref(),
+        Timestamp::now(),
+    );
+    // Backoff keeps watch events (a namespace, a ServiceAccount) from turning a
+    // failing resource into a hot loop against ECR: it holds back any pass that
+    // would fetch a token. A repair with the payload in hand calls only the API
+    // server, so one namespace that keeps failing does not delay a new one. A
+    // change the user made to the resource itself retries at once.
+    let trigger = trigger_hash(&obj);
+    let fetches_token = due.is_some() || !state.memory.has_payload(&name);
+    if fetches_token && let Some(wait) = state.failures.remaining(&name, trigger) {
+        return Ok(Action::requeue(wait));
+    }
+    // An explicit request or a spec change wants a token fetched now; a
+    // scheduled refresh may share one fetched moments ago by another resource.
+    let mode = match due {
+        Some(why) if why.wants_new_token() => Mode::ForceRefresh,
+        Some(_) => Mode::Refresh,
+        None => Mode::Repair,
+    };
+    if let Some(why) = due {
+        tracing::info!(resource = %name, why = why.as_str(), "refreshing");
+    }
+    let interval = obj
+        .spec
+        .refresh_interval()
+        .unwrap_or(DEFAULT_REFRESH_INTERVAL);
+    let pass = Pass {
+        mode,
+        jitter: schedule::jitter(&name, interval),
+        memory: Some(&state.memory),
+        progress: None,
+    };
+    let outcome = reconcile::reconcile(runner, &obj, pass).await?;
+    runner
+        .metrics
+        .observe_duration(started.elapsed().as_secs_f64());
+
+    let resync = state.settings.resync;
+    let until_next = outcome.schedule.until_refresh(Timestamp::now(), interval);
+    if !outcome.report.succeeded() {
+        let wait = state
+            .failures
+            .failed(&name, trigger)
+            .min(until_next)
+            .min(resync);
+        tracing::info!(resource = %name, retry_in = ?wait, "pass incomplete; retrying with backoff");
+        return Ok(Action::requeue(wait));
+    }
+    state.failures.succeeded(&name);
+    let report = &outcome.report;
+    if report.writes > 0 || outcome.refreshed {
+        tracing::info!(resource = %name, writes = report.writes, refreshed = outcome.refreshed, next_in = ?until_next, "pass done");
+    }
+    // The next pass that re-reads (or, write-only, re-applies) everything.
+    let resync_in = outcome
+        .schedule
+        .resync_in
+        .unwrap_or(resync)
+        .max(Duration::from_secs(1));
+    Ok(Action::requeue(until_next.min(resync_in)))
+}
+
+/// API errors: back off, doubling per consecutive failure.
+pub(super) fn error_policy(obj: Arc<ECRPullSecret>, err: &Error, state: Arc<State>) -> Action {
+    let name = obj.name_any();
+    tracing::warn!(resource = %name, "{err}");
+    state.runner.metrics.error("ApiError");
+    Action::requeue(state.failures.failed(&name, trigger_hash(&obj)))
+}

@@ -1,0 +1,333 @@
+//! Observe: every read a pass makes, before anything is written. The spec is
+//! checked, the credentials read, and then at the same time the namespaces,
+//! the Secrets and ServiceAccounts already there, and the payload: the last
+//! one this process wrote (for a repair) or fresh tokens, one call per
+//! region. A pass that cannot go on stops here with a [`Stop`], and nothing
+//! has been written.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use futures::{StreamExt, stream};
+use k8s_openapi::api::core::v1::{Secret, ServiceAccount};
+use kube::ResourceExt;
+
+use super::memory::Fingerprint;
+use super::secret::Payload;
+use super::targets::{NamespaceInfo, NamespaceKey, TargetSpec};
+use super::{Defaults, Mode, Pass, Runner, SecretAccess, write_only};
+use crate::crd::{ECRPullSecret, ECRPullSecretSpec};
+use crate::ecr::{Registry, ResolvedCredentials, TokenError, regions};
+use crate::error::Error;
+use crate::kube_api;
+
+/// What the resource asks for, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wanted {
+    /// The resource's name.
+    pub resource: String,
+    /// The Secret written in every target namespace.
+    pub secret_name: String,
+    /// The refresh interval.
+    pub interval: Duration,
+    /// The registries written into the Secret, sorted.
+    pub registries: Vec<Registry>,
+    /// The target namespaces.
+    pub targets: TargetSpec,
+    /// The ServiceAccounts that get our entry (`*`: all).
+    pub service_accounts: Vec<String>,
+}
+
+impl Wanted {
+    /// Checks the spec. The schema should have caught every problem, but
+    /// resources written before a schema change (or with validation off)
+    /// still reach us.
+    pub fn from_resource(obj: &ECRPullSecret, defaults: &Defaults) -> Result<Self, String> {
+        Ok(Wanted {
+            resource: obj.name_any(),
+            secret_name: obj.spec.secret_name.clone(),
+            interval: obj.spec.refresh_interval()?,
+            registries: resolve_registries(&obj.spec, defaults.registry.as_ref())?,
+            targets: TargetSpec::from_spec(&obj.spec)?,
+            service_accounts: obj.spec.service_accounts(),
+        })
+    }
+}
+
+/// The registries a resource writes: its own, or the runner's default.
+fn resolve_registries(
+    spec: &ECRPullSecretSpec,
+    default: Option<&Registry>,
+) -> Result<Vec<Registry>, String> {
+    let listed = spec.registries.as_deref().unwrap_or_default();
+    if listed.is_empty() {
+        return default.cloned().map(|r| vec![r]).ok_or_else(|| {
+            "no registry to write: set spec.registries, or start with --registry / REGISTRY"
+                .to_string()
+        });
+    }
+    let mut out: Vec<Registry> = listed
+        .iter()
+        .map(|h| Registry::parse(h))
+        .collect::<Result<_, _>>()?;
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// What is known of the Secrets of the wanted name.
+#[derive(Clone, PartialEq)]
+pub enum SecretsSeen {
+    /// Read: the live Secrets, by namespace.
+    Listed(HashMap<String, Secret>),
+    /// This runner may not read them. `known`: the namespaces this process
+    /// already applied the same payload to since the last full pass (write-only
+    /// repairs only; `None` means every target is applied).
+    Unread {
+        /// Namespaces known to hold the payload.
+        known: Option<HashSet<NamespaceKey>>,
+    },
+}
+
+/// Everything a pass read, the plan's only input besides the payload.
+#[derive(Clone)]
+pub struct Observed {
+    /// What the resource asks for.
+    pub wanted: Wanted,
+    /// Every namespace of the cluster.
+    pub namespaces: Vec<NamespaceInfo>,
+    /// The resourceVersion the namespaces were listed at.
+    pub revision: Option<String>,
+    /// The Secrets of the wanted name.
+    pub secrets: SecretsSeen,
+    /// ServiceAccounts that may get our entry: namespace → name → object.
+    pub service_accounts: HashMap<String, BTreeMap<String, ServiceAccount>>,
+    /// Whether the payload was fetched in this pass (false: a repair's).
+    pub refreshed: bool,
+    /// What the payload was made for: the memory's key.
+    pub fingerprint: Fingerprint,
+    /// When the reads were done.
+    pub read_at: Instant,
+}
+
+/// The Secrets seen hold tokens: shown by namespace only.
+impl fmt::Debug for Observed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secrets: Vec<&String> = match &self.secrets {
+            SecretsSeen::Listed(live) => live.keys().collect(),
+            SecretsSeen::Unread { .. } => Vec::new(),
+        };
+        f.debug_struct("Observed")
+            .field("wanted", &self.wanted)
+            .field("namespaces", &self.namespaces.len())
+            .field("secrets_in", &secrets)
+            .field("refreshed", &self.refreshed)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a pass stopped before writing any namespace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stop {
+    /// Machine-readable reason, for the status condition and metrics.
+    pub reason: &'static str,
+    /// One sentence for people.
+    pub message: String,
+}
+
+/// How observing can end early.
+#[derive(Debug)]
+pub enum Halt {
+    /// The pass cannot go on; the status says why.
+    Stop(Stop),
+    /// The pass cannot even report (the API server is unreachable or refuses).
+    Failed(Error),
+}
+
+impl From<Error> for Halt {
+    fn from(e: Error) -> Self {
+        Halt::Failed(e)
+    }
+}
+
+fn stop(reason: &'static str) -> impl Fn(String) -> Halt {
+    move |message| Halt::Stop(Stop { reason, message })
+}
+
+/// Reads everything the plan needs; see the module header.
+pub async fn observe(
+    runner: &Runner,
+    obj: &ECRPullSecret,
+    pass: &Pass<'_>,
+) -> Result<(Observed, Payload), Halt> {
+    let wanted = Wanted::from_resource(obj, &runner.defaults).map_err(stop("InvalidSpec"))?;
+    let creds = credentials(runner, obj).await?;
+    let fingerprint = Fingerprint {
+        generation: obj.metadata.generation,
+        credentials: creds.key.clone(),
+        registries: wanted.registries.clone(),
+    };
+    let name = wanted.resource.as_str();
+    let memory = pass.memory;
+    let cached = match pass.mode {
+        Mode::Repair => memory.and_then(|m| m.payload(name, &fingerprint)),
+        Mode::Refresh | Mode::ForceRefresh => None,
+    };
+    let refreshed = cached.is_none();
+    let fresh_after = (pass.mode == Mode::ForceRefresh).then(Instant::now);
+    let client = &runner.client;
+
+    let payload = async {
+        match cached {
+            Some(p) => Ok(p),
+            None => fetch_payload(runner, &creds, &wanted.registries, fresh_after).await,
+        }
+    };
+    let service_accounts = async {
+        if wanted.service_accounts.is_empty() {
+            Ok(HashMap::new())
+        } else {
+            kube_api::service_accounts::list(client, &wanted.service_accounts).await
+        }
+    };
+    let secrets = async {
+        match runner.secret_access {
+            SecretAccess::Read => kube_api::secrets::named(client, &wanted.secret_name)
+                .await
+                .map(Some),
+            SecretAccess::WriteOnly => Ok(None),
+        }
+    };
+    let (cluster, secrets, service_accounts, payload) = tokio::join!(
+        kube_api::namespaces::list(client, NamespaceInfo::from_meta),
+        secrets,
+        service_accounts,
+        payload,
+    );
+    let read_at = Instant::now();
+    let (namespaces, revision) = cluster?;
+    let payload = match payload {
+        Ok(p) => p,
+        Err(e) => {
+            // A payload is kept only while its fetch worked: the controller's
+            // backoff lets passes through early only for a payload in hand.
+            if let Some(m) = memory {
+                m.forget_payload(name);
+            }
+            return Err(stop(e.reason())(e.to_string()));
+        }
+    };
+    if let Some(m) = memory.filter(|_| refreshed) {
+        m.remember_payload(name, &fingerprint, &payload);
+    }
+    let secrets = match secrets? {
+        Some(live) => SecretsSeen::Listed(live),
+        None => SecretsSeen::Unread {
+            known: match (pass.mode, memory) {
+                (Mode::Repair, Some(m)) => m.write_only().known(name, &fingerprint, &payload),
+                _ => None,
+            },
+        },
+    };
+    let mut by_namespace: HashMap<String, BTreeMap<String, ServiceAccount>> = HashMap::new();
+    for ((ns, sa_name), sa) in service_accounts? {
+        by_namespace.entry(ns).or_default().insert(sa_name, sa);
+    }
+    let observed = Observed {
+        wanted,
+        namespaces,
+        revision,
+        secrets,
+        service_accounts: by_namespace,
+        refreshed,
+        fingerprint,
+        read_at,
+    };
+    Ok((observed, payload))
+}
+
+/// The resource's credentials: its `secretRef`, else the runner's default
+/// Secret, else the default chain; plus the role, if any.
+async fn credentials(runner: &Runner, obj: &ECRPullSecret) -> Result<ResolvedCredentials, Halt> {
+    let spec = obj.spec.credentials.as_ref();
+    let role_arn = spec.and_then(|c| c.role_arn.clone());
+    let external_id = spec.and_then(|c| c.external_id.clone());
+    let secret_ref = spec
+        .and_then(|c| c.secret_ref.clone())
+        .or_else(|| runner.defaults.credentials.clone());
+    let Some(r) = secret_ref else {
+        return Ok(ResolvedCredentials::default_chain(role_arn, external_id));
+    };
+    let unavailable = stop("CredentialsUnavailable");
+    let secret = match kube_api::secrets::get(&runner.client, &r.namespace, &r.name, "credentials")
+        .await
+    {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            return Err(unavailable(format!(
+                "credentials Secret {}/{} not found; create it with keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+                r.namespace, r.name
+            )));
+        }
+        Err(e @ Error::Kube { .. }) => {
+            let mut message = e.to_string();
+            if runner.secret_access == SecretAccess::WriteOnly {
+                message.push_str(write_only::credentials_hint(&e));
+            }
+            return Err(unavailable(message));
+        }
+        Err(e) => return Err(Halt::Failed(e)),
+    };
+    ResolvedCredentials::from_secret(&r, &secret, role_arn, external_id).map_err(unavailable)
+}
+
+/// Fetches every region's token and builds the payload.
+async fn fetch_payload(
+    runner: &Runner,
+    creds: &ResolvedCredentials,
+    registries: &[Registry],
+    fresh_after: Option<Instant>,
+) -> Result<Payload, TokenError> {
+    let fetched: Vec<_> = stream::iter(regions(registries))
+        .map(|region| async move {
+            let t = runner.tokens.token(creds, &region, fresh_after).await;
+            (region, t)
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    let mut tokens = BTreeMap::new();
+    for (region, t) in fetched {
+        tokens.insert(region, t?);
+    }
+    Ok(Payload::build(registries, &tokens))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registries_are_the_resources_own_sorted_once_or_the_runners_default() {
+        let spec = |regs: &[&str]| -> ECRPullSecretSpec {
+            serde_json::from_value(
+                serde_json::json!({"secretName": "ecr", "namespaces": ["a"], "registries": regs}),
+            )
+            .unwrap()
+        };
+        let a = "444455556666.dkr.ecr.eu-west-1.amazonaws.com";
+        let b = "111122223333.dkr.ecr.us-east-1.amazonaws.com";
+        let got = resolve_registries(&spec(&[a, b, a]), None).unwrap();
+        let hosts: Vec<_> = got.iter().map(|r| r.host.as_str()).collect();
+        assert_eq!(hosts, vec![b, a]);
+        let default = Registry::parse(b).unwrap();
+        assert_eq!(
+            resolve_registries(&spec(&[]), Some(&default)).unwrap(),
+            vec![default]
+        );
+        let none = resolve_registries(&spec(&[]), None).unwrap_err();
+        assert!(none.contains("--registry"), "{none}");
+        assert!(resolve_registries(&spec(&["docker.io"]), None).is_err());
+    }
+}

@@ -1,0 +1,443 @@
+//! Plan: from what was observed and the payload, every write a pass will make,
+//! decided without I/O. Which namespaces are targeted and which cannot be,
+//! what to do with the Secret in each (create, update, leave, refuse a foreign
+//! type, or apply blind when Secrets cannot be read), and which ServiceAccount
+//! entries to add, which are there already and which ServiceAccounts are
+//! missing.
+
+use std::collections::{BTreeMap, HashMap};
+
+use k8s_openapi::api::core::v1::ServiceAccount;
+
+use super::observe::{Observed, SecretsSeen, Wanted};
+use super::secret::{Payload, SecretAction, desired_secret, secret_action};
+use super::targets::{NamespaceKey, Targets};
+use crate::crd::NamespaceFailure;
+use crate::kube_api::service_accounts::{Entry, pull_secret_patch};
+
+/// Every write of a pass.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// The namespaces to write, sorted by name.
+    pub namespaces: Vec<NamespacePlan>,
+    /// Targets that cannot be written now (missing, terminating), with why.
+    pub unavailable: Vec<NamespaceFailure>,
+}
+
+impl Plan {
+    /// All namespaces that should hold the Secret.
+    pub fn desired(&self) -> usize {
+        self.namespaces.len() + self.unavailable.len()
+    }
+}
+
+/// What a pass does in one namespace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamespacePlan {
+    /// The namespace, by name and UID.
+    pub namespace: NamespaceKey,
+    /// What to do with the Secret.
+    pub secret: SecretAction,
+    /// Our entry in each wanted ServiceAccount, in the order they are wanted;
+    /// none when the Secret is refused.
+    pub service_accounts: Vec<EntryStep>,
+}
+
+/// Our `imagePullSecrets` entry in one wanted ServiceAccount.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EntryStep {
+    /// The ServiceAccount lacks it (or has it twice, from two writers racing):
+    /// write it in, once.
+    Add(String),
+    /// There exactly once: nothing to write.
+    Present(String),
+    /// No ServiceAccount of that name: a failure of the namespace.
+    Missing(String),
+}
+
+/// Decides every write; see the module header.
+pub fn plan(observed: &Observed, payload: &Payload) -> Plan {
+    let wanted = &observed.wanted;
+    let targets = Targets::select(&wanted.targets, &observed.namespaces);
+    let uids: HashMap<&str, &str> = observed
+        .namespaces
+        .iter()
+        .map(|n| (n.name.as_str(), n.uid.as_str()))
+        .collect();
+    let no_accounts = BTreeMap::new();
+    let namespaces = targets
+        .ready
+        .iter()
+        .map(|ns| {
+            let namespace = NamespaceKey {
+                name: ns.clone(),
+                uid: uids
+                    .get(ns.as_str())
+                    .copied()
+                    .unwrap_or_default()
+                    .to_string(),
+            };
+            let secret = match &observed.secrets {
+                SecretsSeen::Listed(live) => secret_action(
+                    live.get(ns),
+                    &desired_secret(&wanted.resource, &wanted.secret_name, ns, payload),
+                ),
+                SecretsSeen::Unread { known } => {
+                    if known.as_ref().is_some_and(|k| k.contains(&namespace)) {
+                        SecretAction::Unchanged
+                    } else {
+                        SecretAction::Unknown
+                    }
+                }
+            };
+            let service_accounts = if secret == SecretAction::Conflict {
+                Vec::new()
+            } else {
+                entries(
+                    wanted,
+                    observed.service_accounts.get(ns).unwrap_or(&no_accounts),
+                )
+            };
+            NamespacePlan {
+                namespace,
+                secret,
+                service_accounts,
+            }
+        })
+        .collect();
+    Plan {
+        namespaces,
+        unavailable: targets.unavailable,
+    }
+}
+
+/// The wanted ServiceAccounts of one namespace: those named (each must
+/// exist), or with `*` every one there.
+fn entries(wanted: &Wanted, present: &BTreeMap<String, ServiceAccount>) -> Vec<EntryStep> {
+    let names: Vec<&String> = if wanted.service_accounts.iter().any(|w| w == "*") {
+        present.keys().collect()
+    } else {
+        wanted.service_accounts.iter().collect()
+    };
+    names
+        .into_iter()
+        .map(|name| match present.get(name) {
+            None => EntryStep::Missing(name.clone()),
+            Some(sa)
+                if pull_secret_patch(
+                    sa.image_pull_secrets.as_deref(),
+                    &wanted.secret_name,
+                    Entry::Add,
+                )
+                .is_none() =>
+            {
+                EntryStep::Present(name.clone())
+            }
+            Some(_) => EntryStep::Add(name.clone()),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    //! The plan with plain values: a cluster described in a few lines, no API
+    //! server.
+
+    use std::collections::{BTreeMap, HashMap, HashSet};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use k8s_openapi::api::core::v1::{LocalObjectReference, Secret, ServiceAccount};
+
+    use super::*;
+    use crate::ecr::{CredentialsKey, CredentialsSource, Registry};
+    use crate::reconcile::memory::Fingerprint;
+    use crate::reconcile::targets::{NamespaceInfo, TargetSpec};
+
+    pub fn payload(bytes: &str) -> Payload {
+        Payload {
+            bytes: Arc::new(bytes.as_bytes().to_vec()),
+            expires_at: None,
+        }
+    }
+
+    pub fn sa(ns: &str, name: &str, pull_secrets: &[&str]) -> ServiceAccount {
+        let mut sa = ServiceAccount::default();
+        sa.metadata.namespace = Some(ns.into());
+        sa.metadata.name = Some(name.into());
+        sa.image_pull_secrets = Some(
+            pull_secrets
+                .iter()
+                .map(|n| LocalObjectReference {
+                    name: n.to_string(),
+                })
+                .collect(),
+        );
+        sa
+    }
+
+    /// A cluster with `namespaces` (each with a `default` ServiceAccount) for
+    /// a resource `r` writing Secret `ecr` to `targets`, with Secrets read.
+    pub fn observed(targets: &[&str], namespaces: &[&str]) -> Observed {
+        let namespaces: Vec<NamespaceInfo> = namespaces
+            .iter()
+            .map(|n| NamespaceInfo {
+                name: n.to_string(),
+                labels: BTreeMap::new(),
+                terminating: false,
+                uid: format!("uid-{n}"),
+            })
+            .collect();
+        let service_accounts = namespaces
+            .iter()
+            .map(|n| {
+                (
+                    n.name.clone(),
+                    BTreeMap::from([("default".to_string(), sa(&n.name, "default", &[]))]),
+                )
+            })
+            .collect();
+        Observed {
+            wanted: Wanted {
+                resource: "r".into(),
+                secret_name: "ecr".into(),
+                interval: Duration::from_secs(6 * 3600),
+                registries: vec![
+                    Registry::parse("111122223333.dkr.ecr.us-east-1.amazonaws.com").unwrap(),
+                ],
+                targets: TargetSpec {
+                    names: targets.iter().map(|s| s.to_string()).collect(),
+                    selector: None,
+                },
+                service_accounts: vec!["default".into()],
+            },
+            namespaces,
+            revision: Some("100".into()),
+            secrets: SecretsSeen::Listed(HashMap::new()),
+            service_accounts,
+            refreshed: true,
+            fingerprint: Fingerprint {
+                generation: Some(1),
+                credentials: CredentialsKey {
+                    source: CredentialsSource::DefaultChain,
+                    role_arn: None,
+                    external_id: None,
+                },
+                registries: Vec::new(),
+            },
+            read_at: Instant::now(),
+        }
+    }
+
+    fn live(o: &mut Observed, ns: &str, secret: Secret) {
+        match &mut o.secrets {
+            SecretsSeen::Listed(m) => {
+                m.insert(ns.into(), secret);
+            }
+            SecretsSeen::Unread { .. } => panic!("Secrets are not read"),
+        }
+    }
+
+    fn actions(p: &Plan) -> Vec<(&str, SecretAction)> {
+        p.namespaces
+            .iter()
+            .map(|n| (n.namespace.name.as_str(), n.secret))
+            .collect()
+    }
+
+    fn add(name: &str) -> EntryStep {
+        EntryStep::Add(name.into())
+    }
+
+    #[test]
+    fn every_available_target_gets_a_plan_and_the_rest_a_reason() {
+        let o = observed(&["b", "a", "gone"], &["a", "b", "other"]);
+        let p = plan(&o, &payload("{}"));
+        assert_eq!(
+            actions(&p),
+            vec![("a", SecretAction::Create), ("b", SecretAction::Create)]
+        );
+        assert_eq!(p.namespaces[0].namespace.uid, "uid-a");
+        assert_eq!(
+            p.unavailable,
+            vec![NamespaceFailure {
+                namespace: "gone".into(),
+                reason: "namespace not found".into()
+            }]
+        );
+        assert_eq!(p.desired(), 3);
+    }
+
+    #[test]
+    fn no_target_at_all_plans_nothing() {
+        let p = plan(&observed(&[], &["a"]), &payload("{}"));
+        assert_eq!(p, Plan::default());
+    }
+
+    #[test]
+    fn a_secret_is_left_when_current_and_updated_when_stale() {
+        let mut o = observed(&["same", "stale", "new"], &["same", "stale", "new"]);
+        let p = payload("{\"auths\":{}}");
+        live(&mut o, "same", desired_secret("r", "ecr", "same", &p));
+        live(
+            &mut o,
+            "stale",
+            desired_secret("r", "ecr", "stale", &payload("old")),
+        );
+        assert_eq!(
+            actions(&plan(&o, &p)),
+            vec![
+                ("new", SecretAction::Create),
+                ("same", SecretAction::Unchanged),
+                ("stale", SecretAction::Update),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_dockerconfigjson_of_someone_else_is_adopted_but_a_foreign_type_is_refused() {
+        let mut o = observed(&["adopt", "opaque"], &["adopt", "opaque"]);
+        let p = payload("{}");
+        let mut theirs = desired_secret("old-operator", "ecr", "adopt", &payload("x"));
+        theirs.metadata.labels = None;
+        live(&mut o, "adopt", theirs);
+        let mut opaque = desired_secret("r", "ecr", "opaque", &p);
+        opaque.type_ = Some("Opaque".into());
+        live(&mut o, "opaque", opaque);
+        let planned = plan(&o, &p);
+        assert_eq!(
+            actions(&planned),
+            vec![
+                ("adopt", SecretAction::Update),
+                ("opaque", SecretAction::Conflict)
+            ]
+        );
+        assert_eq!(planned.namespaces[0].service_accounts, vec![add("default")]);
+        assert!(
+            planned.namespaces[1].service_accounts.is_empty(),
+            "a refused Secret touches no ServiceAccount"
+        );
+    }
+
+    #[test]
+    fn our_labels_are_enough_other_labels_and_keys_are_not() {
+        let mut o = observed(&["labelled", "extra-key"], &["labelled", "extra-key"]);
+        let p = payload("{}");
+        let mut labelled = desired_secret("r", "ecr", "labelled", &p);
+        labelled
+            .metadata
+            .labels
+            .as_mut()
+            .unwrap()
+            .insert("team".into(), "a".into());
+        live(&mut o, "labelled", labelled);
+        let mut extra = desired_secret("r", "ecr", "extra-key", &p);
+        extra
+            .data
+            .as_mut()
+            .unwrap()
+            .insert("other".into(), k8s_openapi::ByteString(b"x".to_vec()));
+        live(&mut o, "extra-key", extra);
+        assert_eq!(
+            actions(&plan(&o, &p)),
+            vec![
+                ("extra-key", SecretAction::Update),
+                ("labelled", SecretAction::Unchanged)
+            ]
+        );
+    }
+
+    #[test]
+    fn without_reading_secrets_every_target_is_applied_unless_known_to_hold_the_payload() {
+        let mut o = observed(&["a", "b", "c"], &["a", "b", "c"]);
+        o.secrets = SecretsSeen::Unread { known: None };
+        let p = payload("{}");
+        assert!(
+            plan(&o, &p)
+                .namespaces
+                .iter()
+                .all(|n| n.secret == SecretAction::Unknown)
+        );
+        // Known by name and UID: a namespace recreated under the same name is not.
+        let known = HashSet::from([
+            NamespaceKey {
+                name: "a".into(),
+                uid: "uid-a".into(),
+            },
+            NamespaceKey {
+                name: "b".into(),
+                uid: "uid-old-b".into(),
+            },
+        ]);
+        o.secrets = SecretsSeen::Unread { known: Some(known) };
+        assert_eq!(
+            actions(&plan(&o, &p)),
+            vec![
+                ("a", SecretAction::Unchanged),
+                ("b", SecretAction::Unknown),
+                ("c", SecretAction::Unknown)
+            ]
+        );
+    }
+
+    #[test]
+    fn service_account_entries_are_added_only_where_missing_in_the_order_wanted() {
+        let mut o = observed(&["a"], &["a"]);
+        o.wanted.service_accounts = vec!["default".into(), "builder".into(), "ghost".into()];
+        let accounts = o.service_accounts.get_mut("a").unwrap();
+        accounts.insert("builder".into(), sa("a", "builder", &["theirs", "ecr"]));
+        accounts.insert("twice".into(), sa("a", "twice", &["ecr", "theirs", "ecr"]));
+        o.wanted.service_accounts.push("twice".into());
+        let steps = &plan(&o, &payload("{}")).namespaces[0].service_accounts;
+        assert_eq!(
+            steps,
+            &vec![
+                add("default"),
+                EntryStep::Present("builder".into()),
+                EntryStep::Missing("ghost".into()),
+                add("twice"),
+            ],
+            "a duplicate of ours is a write, to remove it"
+        );
+    }
+
+    #[test]
+    fn a_star_means_every_service_account_there_and_none_means_none() {
+        let mut o = observed(&["a", "b"], &["a", "b"]);
+        o.wanted.service_accounts = vec!["*".into()];
+        let accounts = o.service_accounts.get_mut("a").unwrap();
+        accounts.insert("zeta".into(), sa("a", "zeta", &[]));
+        accounts.insert("alpha".into(), sa("a", "alpha", &["ecr"]));
+        o.service_accounts.remove("b");
+        let p = plan(&o, &payload("{}"));
+        assert_eq!(
+            p.namespaces[0].service_accounts,
+            vec![
+                EntryStep::Present("alpha".into()),
+                add("default"),
+                add("zeta")
+            ]
+        );
+        assert!(
+            p.namespaces[1].service_accounts.is_empty(),
+            "'*' in a namespace without ServiceAccounts wants none"
+        );
+        o.wanted.service_accounts.clear();
+        assert!(
+            plan(&o, &payload("{}"))
+                .namespaces
+                .iter()
+                .all(|n| n.service_accounts.is_empty())
+        );
+    }
+
+    #[test]
+    fn a_named_service_account_missing_from_a_namespace_is_a_step_not_a_skip() {
+        let mut o = observed(&["a"], &["a"]);
+        o.service_accounts.clear();
+        assert_eq!(
+            plan(&o, &payload("{}")).namespaces[0].service_accounts,
+            vec![EntryStep::Missing("default".into())]
+        );
+    }
+}

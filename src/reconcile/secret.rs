@@ -1,0 +1,306 @@
+//! The pull Secret: the `.dockerconfigjson` payload built from the tokens, the
+//! Secret we want in each namespace, and what to do about the one there.
+//! Pure.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use jiff::Timestamp;
+use k8s_openapi::ByteString;
+use k8s_openapi::api::core::v1::Secret;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use crate::crd::{
+    EXPIRES_ANNOTATION, FIELD_MANAGER, MANAGED_BY_LABEL, MANAGED_BY_VALUE, OWNER_LABEL,
+};
+use crate::ecr::{Registry, Token};
+
+/// The Secret type we write.
+pub const DOCKERCONFIGJSON: &str = "kubernetes.io/dockerconfigjson";
+/// The data key of a dockerconfigjson Secret.
+pub const DOCKERCONFIGJSON_KEY: &str = ".dockerconfigjson";
+
+/// The `.dockerconfigjson` bytes of a resource and the earliest expiry of the
+/// tokens in them. It holds tokens: its `Debug` shows neither.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Payload {
+    /// The bytes, shared between every namespace's Secret.
+    pub bytes: Arc<Vec<u8>>,
+    /// The earliest expiry among the tokens, if any reported one.
+    pub expires_at: Option<Timestamp>,
+}
+
+impl fmt::Debug for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Payload")
+            .field(
+                "bytes",
+                &format_args!("** {} bytes redacted **", self.bytes.len()),
+            )
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+impl Payload {
+    /// One `auths` entry per registry host, with its region's token, in a
+    /// stable order so the same tokens always give the same bytes.
+    pub fn build(registries: &[Registry], tokens: &BTreeMap<String, Token>) -> Self {
+        let mut auths = serde_json::Map::new();
+        for r in registries {
+            let Some(token) = tokens.get(&r.region) else {
+                continue;
+            };
+            let auth = B64.encode(format!("AWS:{}", token.password));
+            auths.insert(
+                r.host.clone(),
+                serde_json::json!({"username": "AWS", "password": token.password, "auth": auth}),
+            );
+        }
+        let bytes = serde_json::to_vec(&serde_json::json!({ "auths": auths }))
+            .expect("a JSON map always serializes");
+        Payload {
+            bytes: Arc::new(bytes),
+            expires_at: tokens.values().filter_map(|t| t.expires_at).min(),
+        }
+    }
+}
+
+/// The Secret we want in `namespace`.
+pub fn desired_secret(
+    resource: &str,
+    secret_name: &str,
+    namespace: &str,
+    payload: &Payload,
+) -> Secret {
+    let labels = BTreeMap::from([
+        (MANAGED_BY_LABEL.to_string(), MANAGED_BY_VALUE.to_string()),
+        (OWNER_LABEL.to_string(), resource.to_string()),
+    ]);
+    let annotations = payload.expires_at.map(|t| {
+        BTreeMap::from([(
+            EXPIRES_ANNOTATION.to_string(),
+            t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        )])
+    });
+    Secret {
+        metadata: ObjectMeta {
+            name: Some(secret_name.to_string()),
+            namespace: Some(namespace.to_string()),
+            labels: Some(labels),
+            annotations,
+            ..Default::default()
+        },
+        type_: Some(DOCKERCONFIGJSON.to_string()),
+        data: Some(BTreeMap::from([(
+            DOCKERCONFIGJSON_KEY.to_string(),
+            ByteString(payload.bytes.to_vec()),
+        )])),
+        ..Default::default()
+    }
+}
+
+/// What to do with an existing Secret of the wanted name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecretAction {
+    /// None exists: create it.
+    Create,
+    /// Ours (or a dockerconfigjson we adopt) but different: update it.
+    Update,
+    /// Already exactly as wanted: write nothing.
+    Unchanged,
+    /// Exists with another type: refuse, so nobody's data is overwritten.
+    Conflict,
+    /// Not known: this runner may not read Secrets. Apply, and learn from
+    /// the answer what happened (see [`applied_action`]).
+    Unknown,
+}
+
+impl SecretAction {
+    /// Whether this action sends an apply.
+    pub fn writes(self) -> bool {
+        matches!(
+            self,
+            SecretAction::Create | SecretAction::Update | SecretAction::Unknown
+        )
+    }
+}
+
+/// Compares the live Secret with the desired one. Only our labels, our
+/// annotation, the type and the payload matter; other people's labels stay.
+pub fn secret_action(existing: Option<&Secret>, desired: &Secret) -> SecretAction {
+    let Some(existing) = existing else {
+        return SecretAction::Create;
+    };
+    if existing.type_.as_deref() != Some(DOCKERCONFIGJSON) {
+        return SecretAction::Conflict;
+    }
+    let subset = |want: &Option<BTreeMap<String, String>>,
+                  have: &Option<BTreeMap<String, String>>| {
+        want.iter()
+            .flatten()
+            .all(|(k, v)| have.as_ref().and_then(|h| h.get(k)) == Some(v))
+    };
+    let payload = |s: &Secret| {
+        s.data
+            .as_ref()
+            .and_then(|d| d.get(DOCKERCONFIGJSON_KEY))
+            .cloned()
+    };
+    let only_our_key = existing.data.as_ref().is_some_and(|d| d.len() == 1);
+    if payload(existing) == payload(desired)
+        && only_our_key
+        && subset(&desired.metadata.labels, &existing.metadata.labels)
+        && subset(
+            &desired.metadata.annotations,
+            &existing.metadata.annotations,
+        )
+    {
+        SecretAction::Unchanged
+    } else {
+        SecretAction::Update
+    }
+}
+
+/// What an apply turned out to do, for a runner that could not read the Secret
+/// first. `before` is the resourceVersion of a list made at the start of the
+/// pass: a Secret whose resourceVersion is newer was written since, by this
+/// apply; an older one was already as wanted and the apply changed nothing.
+/// resourceVersions are meant to be opaque; they are compared as the etcd
+/// revisions they are only to count writes, and anything unparsable counts as
+/// a write, never as unchanged.
+pub fn applied_action(response: &Secret, before: Option<&str>) -> SecretAction {
+    let revision = |rv: Option<&str>| rv.and_then(|v| v.parse::<u64>().ok());
+    let now = revision(response.metadata.resource_version.as_deref());
+    if let (Some(now), Some(before)) = (now, revision(before))
+        && now <= before
+    {
+        return SecretAction::Unchanged;
+    }
+    // Our field-manager entry is stamped when the apply changes something; on
+    // the apply that created the object, that is its creation time.
+    let ours = response
+        .metadata
+        .managed_fields
+        .iter()
+        .flatten()
+        .find(|m| m.manager.as_deref() == Some(FIELD_MANAGER));
+    let created = response.metadata.creation_timestamp.as_ref();
+    match (ours.and_then(|m| m.time.as_ref()), created) {
+        (Some(t), Some(c)) if t == c => SecretAction::Create,
+        _ => SecretAction::Update,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payload(bytes: &[u8]) -> Payload {
+        Payload {
+            bytes: Arc::new(bytes.to_vec()),
+            expires_at: None,
+        }
+    }
+
+    fn token(password: &str, expires_at: Timestamp) -> Token {
+        Token {
+            password: password.into(),
+            expires_at: Some(expires_at),
+        }
+    }
+
+    #[test]
+    fn docker_config_has_one_entry_per_host_with_aws_user() {
+        let regs = vec![
+            Registry::parse("111122223333.dkr.ecr.us-east-1.amazonaws.com").unwrap(),
+            Registry::parse("444455556666.dkr.ecr.eu-west-1.amazonaws.com").unwrap(),
+        ];
+        let soon: Timestamp = "2026-01-01T12:00:00Z".parse().unwrap();
+        let later: Timestamp = "2026-01-01T13:00:00Z".parse().unwrap();
+        let tokens = BTreeMap::from([
+            ("us-east-1".to_string(), token("p1", later)),
+            ("eu-west-1".to_string(), token("p2", soon)),
+        ]);
+        let p = Payload::build(&regs, &tokens);
+        assert_eq!(p.expires_at, Some(soon), "the earliest expiry");
+        let v: serde_json::Value = serde_json::from_slice(&p.bytes).unwrap();
+        let auths = v["auths"].as_object().unwrap();
+        assert_eq!(auths.len(), 2);
+        let e = &auths["444455556666.dkr.ecr.eu-west-1.amazonaws.com"];
+        assert_eq!(e["username"], "AWS");
+        assert_eq!(e["password"], "p2");
+        assert_eq!(e["auth"], B64.encode("AWS:p2"));
+        assert!(!format!("{p:?}").contains("p2"), "Debug is redacted");
+    }
+
+    #[test]
+    fn unchanged_secret_needs_no_write_but_foreign_types_conflict() {
+        let want = desired_secret("r", "ecr", "a", &payload(b"{}"));
+        assert_eq!(secret_action(None, &want), SecretAction::Create);
+        assert_eq!(secret_action(Some(&want), &want), SecretAction::Unchanged);
+        let mut labelled = want.clone();
+        labelled
+            .metadata
+            .labels
+            .as_mut()
+            .unwrap()
+            .insert("team".into(), "x".into());
+        assert_eq!(
+            secret_action(Some(&labelled), &want),
+            SecretAction::Unchanged
+        );
+        let mut changed = want.clone();
+        changed.data = Some(BTreeMap::from([(
+            DOCKERCONFIGJSON_KEY.into(),
+            ByteString(b"{\"auths\":{}}".to_vec()),
+        )]));
+        assert_eq!(secret_action(Some(&changed), &want), SecretAction::Update);
+        let mut opaque = want.clone();
+        opaque.type_ = Some("Opaque".into());
+        assert_eq!(secret_action(Some(&opaque), &want), SecretAction::Conflict);
+    }
+
+    #[test]
+    fn an_apply_is_counted_as_a_write_only_when_it_changed_the_secret() {
+        use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ManagedFieldsEntry, Time};
+        let at = |s: &str| Time(s.parse().unwrap());
+        let answer = |rv: &str, created: &str, ours: &str| {
+            let mut s = Secret::default();
+            s.metadata.resource_version = Some(rv.into());
+            s.metadata.creation_timestamp = Some(at(created));
+            s.metadata.managed_fields = Some(vec![
+                ManagedFieldsEntry {
+                    manager: Some("kubectl-create".into()),
+                    time: Some(at("2026-01-01T00:00:00Z")),
+                    ..Default::default()
+                },
+                ManagedFieldsEntry {
+                    manager: Some(FIELD_MANAGER.into()),
+                    time: Some(at(ours)),
+                    ..Default::default()
+                },
+            ]);
+            s
+        };
+        let t0 = "2026-01-01T00:00:00Z";
+        let t1 = "2026-01-02T00:00:00Z";
+        let cases = [
+            // Older than the pass: the apply was a no-op.
+            (answer("90", t0, t1), Some("100"), SecretAction::Unchanged),
+            // Newer, stamped at creation: this apply created it.
+            (answer("120", t1, t1), Some("100"), SecretAction::Create),
+            // Newer, created earlier: updated (or adopted).
+            (answer("120", t0, t1), Some("100"), SecretAction::Update),
+            // Versions that are not numbers never read as unchanged.
+            (answer("x", t0, t1), Some("100"), SecretAction::Update),
+            (answer("90", t0, t1), None, SecretAction::Update),
+        ];
+        for (response, before, want) in cases {
+            assert_eq!(applied_action(&response, before), want, "{before:?}");
+        }
+    }
+}
