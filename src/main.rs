@@ -35,7 +35,9 @@ fn main() {
             std::process::exit(code);
         }
     };
-    // The controller logs its progress by default; the plugin stays quiet.
+    // The controller logs its progress by default. The plugin says what
+    // matters itself, once (`error:` and `warning:` lines), and logs only
+    // with -v.
     let verbose = match cli.command {
         cli::Command::Controller(_) => cli.global.verbose.max(1),
         _ => cli.global.verbose,
@@ -61,11 +63,13 @@ fn main() {
     std::process::exit(code);
 }
 
-/// Logs go to stderr; `RUST_LOG` overrides `-v`. The AWS SDK and kube client
-/// are kept at warn unless asked, so requests never show up by default.
+/// Logs go to stderr; `RUST_LOG` overrides `-v`. Without `-v` there are none
+/// at all, not even the kube client's own error lines, which would repeat the
+/// `error:` sentence. The AWS SDK and kube client are kept at warn unless
+/// asked, so requests never show up by default.
 fn init_tracing(verbose: u8, format: cli::LogFormat) {
     let level = match verbose {
-        0 => "warn",
+        0 => "off",
         1 => "warn,kubectl_ecrcreds=info",
         2 => "info,kubectl_ecrcreds=debug",
         _ => "trace",

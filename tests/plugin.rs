@@ -652,3 +652,86 @@ async fn a_closed_pipe_ends_output_quietly() {
         assert!(stderr.trim().is_empty(), "{cmd}: {stderr}");
     }
 }
+
+/// A kubeconfig whose API server is a closed loopback port.
+fn dead_kubeconfig() -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("{}.yaml", unique("dead-kc")));
+    std::fs::write(&path, format!(
+        "apiVersion: v1\nkind: Config\nclusters: [{{name: c, cluster: {{server: 'https://127.0.0.1:{}', insecure-skip-tls-verify: true}}}}]\nusers: [{{name: u, user: {{token: t}}}}]\ncontexts: [{{name: c, context: {{cluster: c, user: u}}}}]\ncurrent-context: c\n",
+        free_port()
+    )).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn a_failure_is_told_once_a_warning_shows_a_time_and_logs_come_back_with_v() {
+    install_crd();
+    let client = client().await;
+    let ns = unique("once-ns");
+    namespaces(&client, &[&ns], &[]).await;
+    let name = unique("once");
+    create_resource(
+        &client,
+        &name,
+        json!({"secretName": "ecr-once", "namespaces": [ns], "registries": [REG]}),
+    )
+    .await;
+
+    // ECR unreachable: one sentence on stderr, no table row repeating it.
+    let dead_ecr = format!("http://127.0.0.1:{}", free_port());
+    let r = run(bin("x")
+        .env("AWS_ENDPOINT_URL", &dead_ecr)
+        .args(["refresh", &name]));
+    assert_eq!(r.code, 1);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one message:\n{}", r.stderr);
+    assert!(
+        lines[0].starts_with(&format!(
+            "error: ECRPullSecret {name}: could not reach ECR in us-east-1"
+        )),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(r.stdout, "", "the failure is not repeated as a row");
+    // With -v the logs come back; the sentence is still printed once.
+    let v = run(bin("x")
+        .env("AWS_ENDPOINT_URL", &dead_ecr)
+        .args(["refresh", &name, "-v"]));
+    assert_eq!(v.code, 1);
+    assert!(v.stderr.contains("WARN"), "{}", v.stderr);
+    assert_eq!(
+        v.stderr.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "{}",
+        v.stderr
+    );
+
+    // A token whose expiry is already past (moto's is dated 2015): one
+    // warning, the time written as a time.
+    let r = run(bin(&access_key("once")).args(["refresh", &name]));
+    ok(&r);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one message:\n{}", r.stderr);
+    assert!(
+        lines[0].starts_with(&format!("warning: ECRPullSecret {name}: "))
+            && lines[0].contains("(2015-01-01T00:00:00Z) is already past"),
+        "{}",
+        lines[0]
+    );
+    assert!(!r.stderr.contains("Some("), "{}", r.stderr);
+
+    // An unreachable API server: our sentence only, not the kube client's
+    // own error line too.
+    let r = run(bin("x")
+        .arg("--kubeconfig")
+        .arg(dead_kubeconfig())
+        .args(["refresh", &name]));
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stderr.lines().count(), 1, "one message:\n{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("error: cannot reach the Kubernetes API server"),
+        "{}",
+        r.stderr
+    );
+}

@@ -1,6 +1,7 @@
 //! `kubectl ecrcreds refresh`: runs the reconcile once, from where the user
 //! stands, with the local AWS credentials (or each resource's own), and
-//! prints one row per namespace.
+//! prints one row per namespace. A resource that failed as a whole is told
+//! once, as an `error:` line on stderr, not again in the table.
 
 use std::time::Duration;
 
@@ -72,6 +73,11 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
         if let Some(err) = &report.error {
             eprintln!("error: ECRPullSecret {name}: {err}");
         }
+        if let (true, Some(at)) = (report.expiry_in_past, report.expires_at) {
+            eprintln!(
+                "warning: ECRPullSecret {name}: the token's reported expiry ({at}) is already past (clock skew?), so refreshInterval sets the next refresh"
+            );
+        }
         reports.push(report);
     }
     if resources.is_empty() {
@@ -89,8 +95,9 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
     Ok(code)
 }
 
-/// The results as `-o` asks: in a table, a row per namespace, and one for a
-/// resource that was suspended or stopped.
+/// The results as `-o` asks. The table has a row per namespace, and one for a
+/// suspended resource; a resource that stopped has none (its `error:` line
+/// says why), and a table with no rows is not printed.
 pub fn render(reports: &[Report], format: OutputFormat) -> String {
     match format {
         OutputFormat::Json | OutputFormat::Yaml => output::structured(reports, format),
@@ -113,26 +120,18 @@ pub fn render(reports: &[Report], format: OutputFormat) -> String {
             headers.push("message");
             let mut rows: Vec<Vec<String>> = Vec::new();
             for r in reports {
-                if r.suspended || r.error.is_some() {
-                    let (result, msg) = if r.suspended {
-                        (
-                            "suspended",
-                            "spec.suspend is true; nothing done".to_string(),
-                        )
-                    } else {
-                        ("failed", r.error.clone().unwrap_or_default())
-                    };
+                if r.suspended {
                     let mut row = vec![
                         r.resource.clone(),
                         "-".into(),
                         r.secret_name.clone(),
-                        result.into(),
+                        "suspended".into(),
                         "-".into(),
                     ];
                     if wide {
                         row.push("-".into());
                     }
-                    row.push(msg);
+                    row.push("spec.suspend is true; nothing done".into());
                     rows.push(row);
                 }
                 for n in &r.namespaces {
@@ -149,6 +148,9 @@ pub fn render(reports: &[Report], format: OutputFormat) -> String {
                     row.push(n.error.clone().unwrap_or_default());
                     rows.push(row);
                 }
+            }
+            if rows.is_empty() {
+                return String::new();
             }
             let mut t = output::table(&headers);
             t.add_rows(rows);
@@ -200,5 +202,57 @@ async fn with_progress<F: std::future::Future>(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reconcile::{NamespaceReport, SecretResult};
+
+    fn report(name: &str) -> Report {
+        Report {
+            resource: name.into(),
+            secret_name: "ecr".into(),
+            namespaces: Vec::new(),
+            error: None,
+            reason: None,
+            suspended: false,
+            expires_at: None,
+            next_refresh: None,
+            expiry_in_past: false,
+            writes: 0,
+        }
+    }
+
+    #[test]
+    fn the_table_has_a_row_per_namespace_and_none_for_a_resource_that_stopped() {
+        let mut ok = report("ok");
+        ok.namespaces.push(NamespaceReport {
+            namespace: "a".into(),
+            secret: SecretResult::Created,
+            service_accounts: vec!["default".into()],
+            patched: vec!["default".into()],
+            error: None,
+        });
+        let mut stopped = report("stopped");
+        stopped.error = Some("could not reach ECR".into());
+        let mut paused = report("paused");
+        paused.suspended = true;
+        let text = render(&[ok, stopped.clone(), paused], OutputFormat::Wide);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines[0].starts_with("RESOURCE  NAMESPACE  SECRET  RESULT"));
+        let cells: Vec<&str> = lines[1].split_whitespace().collect();
+        assert_eq!(
+            cells,
+            vec!["ok", "a", "ecr", "created", "default", "default"]
+        );
+        assert!(lines[2].contains("suspended") && lines[2].contains("nothing done"));
+        assert!(
+            !text.contains("could not reach ECR"),
+            "told once, on stderr"
+        );
+        assert_eq!(render(&[stopped], OutputFormat::Table), "");
     }
 }

@@ -164,10 +164,13 @@ pub async fn finish(
     };
     let now = Timestamp::now();
     let c = conclude(obj, observed, plan, done, payload, pass.jitter, now);
-    if observed.refreshed && c.next.expiry_in_past {
+    if let Some(at) = payload
+        .expires_at
+        .filter(|_| observed.refreshed && c.next.expiry_in_past)
+    {
         tracing::warn!(
             resource = %name,
-            expires_at = ?payload.expires_at,
+            expires_at = %at,
             "the token's reported expiry is already past (clock skew?); scheduling by refreshInterval"
         );
     }
