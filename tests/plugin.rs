@@ -409,8 +409,16 @@ async fn cleanup_removes_only_our_secrets_and_entries_and_finds_orphans() {
     assert!(secret(&client, &ns, "ecr-orphan").await.is_none());
     assert_eq!(entries().await, vec!["theirs", "ecr-kept"]);
 
-    // Without a terminal, no prompt: it just runs.
-    ok(&run(bin("x").args(["cleanup", &kept])));
+    // Without a terminal there is nobody to ask: it refuses unless --yes.
+    let refused = run(bin("x").args(["cleanup", &kept]));
+    fails_with(&refused, "add --yes");
+    assert_eq!(refused.code, 1);
+    assert!(
+        secret(&client, &ns, "ecr-kept").await.is_some(),
+        "nothing removed"
+    );
+    assert_eq!(entries().await, vec!["theirs", "ecr-kept"]);
+    ok(&run(bin("x").args(["cleanup", &kept, "--yes"])));
     assert!(secret(&client, &ns, "ecr-kept").await.is_none());
     assert_eq!(entries().await, vec!["theirs"]);
     assert!(secret(&client, &ns, "unrelated").await.is_some());

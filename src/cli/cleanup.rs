@@ -58,7 +58,15 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
         output::print(&render(&plan, args.output, " (dry run)"))?;
         return Ok(exit::OK);
     }
-    if !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+    let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if !args.yes && !terminal {
+        // Deleting is not undone: with nobody to ask, do nothing unless told.
+        return Err(Error::Invalid(format!(
+            "cleanup would remove {} objects and cannot ask for confirmation without a terminal; add --yes to remove them (or --dry-run to list them)",
+            plan.len()
+        )));
+    }
+    if !args.yes {
         eprint!("{}", render(&plan, OutputFormat::Table, ""));
         let go = dialoguer::Confirm::new()
             .with_prompt(format!("Remove these {} objects?", plan.len()))
