@@ -743,3 +743,59 @@ async fn a_failure_is_told_once_a_warning_shows_a_time_and_logs_come_back_with_v
         r.stderr
     );
 }
+
+#[tokio::test]
+async fn refresh_progress_on_a_terminal_counts_namespaces_as_they_are_done() {
+    install_crd();
+    let client = client().await;
+    // 50 namespaces: the smallest fan-out that shows progress.
+    let nss: Vec<String> = (0..50).map(|i| unique(&format!("prog{i}"))).collect();
+    let refs: Vec<&str> = nss.iter().map(String::as_str).collect();
+    namespaces(&client, &refs, &[]).await;
+    let name = unique("prog");
+    create_resource(
+        &client,
+        &name,
+        json!({"secretName": "ecr-prog", "namespaces": nss, "registries": [REG]}),
+    )
+    .await;
+    // One namespace at a time, so the pass outlasts several redraws.
+    let out = Command::new(std::env::var("ECRCREDS_TEST_MOTO_PYTHON").unwrap())
+        .arg(std::env::var("ECRCREDS_TEST_PTY_DRIVER").unwrap())
+        .arg("[]")
+        .args(["--", env!("CARGO_BIN_EXE_kubectl-ecrcreds")])
+        .args(["refresh", &name, "--concurrency", "1"])
+        .env("AWS_ACCESS_KEY_ID", access_key("progress"))
+        .env("AWS_SECRET_ACCESS_KEY", "testenv-secret-key")
+        .output()
+        .unwrap();
+    let transcript = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "transcript:\n{transcript}");
+    assert_no_secrets(&transcript);
+    // Each redraw returns to the line start and clears it: "\r\x1b[2K".
+    let prefix = format!("{name}: ");
+    let counts: Vec<usize> = transcript
+        .split(['\r', '\n'])
+        .filter_map(|seg| {
+            seg.trim_start_matches("\x1b[2K")
+                .strip_prefix(prefix.as_str())
+        })
+        .filter_map(|rest| rest.strip_suffix("/50 namespaces"))
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert!(
+        counts.iter().any(|&n| n > 0),
+        "progress never advanced: {counts:?}\n{transcript}"
+    );
+    assert!(
+        counts.windows(2).all(|w| w[0] <= w[1]) && counts.iter().all(|&n| n <= 50),
+        "{counts:?}"
+    );
+    // The last progress line is cleared when the pass ends.
+    let last = transcript.rfind("/50 namespaces").unwrap() + "/50 namespaces".len();
+    assert!(
+        transcript[last..].starts_with("\r\x1b[2K"),
+        "{:?}",
+        &transcript[last..(last + 40).min(transcript.len())]
+    );
+}

@@ -33,6 +33,10 @@ impl Progress {
         self.total.store(total, Ordering::Relaxed);
         self.done.store(0, Ordering::Relaxed);
     }
+
+    fn one_done(&self) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// Carries out the plan; one report per planned namespace, in no set order.
@@ -49,7 +53,13 @@ pub async fn execute(
     // Owned steps: a stream of borrowed ones makes a future the compiler
     // cannot prove Send for the controller.
     stream::iter(plan.namespaces.iter().cloned())
-        .map(|step| async move { namespace(runner, observed, &step, payload).await })
+        .map(|step| async move {
+            let report = namespace(runner, observed, &step, payload).await;
+            if let Some(p) = progress {
+                p.one_done();
+            }
+            report
+        })
         .buffer_unordered(runner.concurrency.max(1))
         .collect()
         .await
