@@ -190,8 +190,13 @@ impl ResolvedCredentials {
                 return Ok(None);
             };
             match std::str::from_utf8(&raw.0).map(str::trim) {
-                Ok("") | Err(_) => Ok(None),
+                Ok("") => Err(format!(
+                    "{what} has an empty {key}; put the value in it ({SECRET_KEYS})"
+                )),
                 Ok(v) => Ok(Some(v.to_string())),
+                Err(_) => Err(format!(
+                    "{what} has a {key} that is not text; put the value in it as plain text ({SECRET_KEYS})"
+                )),
             }
         };
         let required = |key: &str| {
@@ -682,6 +687,21 @@ mod tests {
             missing
                 .starts_with("credentials Secret ops/aws has no AWS_SECRET_ACCESS_KEY key; add it"),
             "{missing}"
+        );
+        let empty =
+            read(&[("AWS_ACCESS_KEY_ID", b" "), ("AWS_SECRET_ACCESS_KEY", b"k")]).unwrap_err();
+        assert!(
+            empty.starts_with("credentials Secret ops/aws has an empty AWS_ACCESS_KEY_ID;"),
+            "{empty}"
+        );
+        let binary = read(&[
+            ("AWS_ACCESS_KEY_ID", &[0xff, 0xfe]),
+            ("AWS_SECRET_ACCESS_KEY", b"k"),
+        ])
+        .unwrap_err();
+        assert!(
+            binary.contains("AWS_ACCESS_KEY_ID that is not text"),
+            "{binary}"
         );
     }
 

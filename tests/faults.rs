@@ -849,7 +849,7 @@ async fn a_matrix_of_bad_input_gets_clear_errors_and_loses_nothing() {
             v(&["refresh", &r_blank]),
             vec![],
             1,
-            "has no AWS_ACCESS_KEY_ID key",
+            "has an empty AWS_ACCESS_KEY_ID; put the value in it",
         ),
         (
             v(&["refresh", &r_selector]),
