@@ -810,6 +810,18 @@ async fn a_matrix_of_bad_input_gets_clear_errors_and_loses_nothing() {
             "needs a region",
         ),
         (
+            v(&["--region", "us east 1!", "refresh", &good]),
+            vec![],
+            1,
+            "invalid --region \"us east 1!\"",
+        ),
+        (
+            v(&["refresh", &good]),
+            vec![("AWS_REGION", Some("Mars"))],
+            1,
+            "use an AWS region such as us-east-1",
+        ),
+        (
             v(&["controller", "--token-reuse", "2m"]),
             vec![],
             1,

@@ -19,7 +19,7 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::runtime::events::{Recorder, Reporter};
 
 use crate::crd::SecretRef;
-use crate::ecr::{Registry, TokenSource};
+use crate::ecr::{Registry, TokenSource, valid_region};
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
 pub use crate::output::OutputFormat;
@@ -209,9 +209,18 @@ impl GlobalArgs {
     }
 
     /// The runner's defaults for resources that leave fields out, checked:
-    /// `--registry` must be a registry host (or an account with a region).
+    /// `--region` must be a region and `--registry` a registry host (or an
+    /// account with a region).
     pub fn defaults(&self) -> Result<Defaults> {
-        let region = self.region.as_deref();
+        let region = match self.region.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(r) if valid_region(r) => Some(r),
+            Some(r) => {
+                return Err(Error::Invalid(format!(
+                    "invalid --region {r:?} (or AWS_REGION): use an AWS region such as us-east-1"
+                )));
+            }
+        };
         let registry = match self.registry.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(r) if r.len() == 12 && r.bytes().all(|b| b.is_ascii_digit()) => {
@@ -304,5 +313,33 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Crd(args) => crd::print(args),
         Command::Install(args) => crd::install(&cli.global, args).await,
         Command::Controller(args) => controller::run(&cli.global, args).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_and_registry_flags_are_checked_before_anything_runs() {
+        let flags = |region: Option<&str>, registry: Option<&str>| GlobalArgs {
+            region: region.map(String::from),
+            registry: registry.map(String::from),
+            ..Default::default()
+        };
+        let err = flags(Some("us east 1!"), None).defaults().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid --region \"us east 1!\" (or AWS_REGION): use an AWS region such as us-east-1"
+        );
+        let d = flags(Some("eu-west-1"), Some("111122223333"))
+            .defaults()
+            .unwrap();
+        assert_eq!(
+            d.registry.unwrap().host,
+            "111122223333.dkr.ecr.eu-west-1.amazonaws.com"
+        );
+        assert!(flags(None, Some("111122223333")).defaults().is_err());
+        assert!(flags(Some(""), None).defaults().unwrap().registry.is_none());
     }
 }
