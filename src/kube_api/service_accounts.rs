@@ -184,72 +184,61 @@ pub fn lists_pull_secret(sa: &ServiceAccount, secret_name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
 
     #[test]
     fn pull_secret_patches_append_create_dedupe_and_remove_by_guarded_index() {
-        let refs = |names: &[&str]| -> Vec<LocalObjectReference> {
-            names
-                .iter()
-                .map(|n| LocalObjectReference {
-                    name: n.to_string(),
-                })
-                .collect()
+        let patch = |list: Option<&[&str]>, entry| {
+            let refs: Option<Vec<LocalObjectReference>> = list.map(|names| {
+                names
+                    .iter()
+                    .map(|n| LocalObjectReference {
+                        name: n.to_string(),
+                    })
+                    .collect()
+            });
+            pull_secret_patch(refs.as_deref(), "ecr", entry).map(Value::Array)
         };
-        let ops = |p: Option<Vec<serde_json::Value>>| serde_json::Value::Array(p.unwrap());
-        let ours = serde_json::json!({"name": "ecr"});
-        // Others' entries: append after them, guarding nothing.
-        assert_eq!(
-            ops(pull_secret_patch(
-                Some(&refs(&["x", "y"])),
-                "ecr",
-                Entry::Add
-            )),
-            serde_json::json!([{"op": "add", "path": "/imagePullSecrets/-", "value": ours}])
-        );
-        // No list: create it only if it is still absent.
-        for empty in [None, Some(&[][..])] {
-            assert_eq!(
-                ops(pull_secret_patch(empty, "ecr", Entry::Add)),
-                serde_json::json!([
-                    {"op": "test", "path": "/imagePullSecrets", "value": null},
-                    {"op": "add", "path": "/imagePullSecrets", "value": [ours]},
-                ])
-            );
+        let ours = json!({"name": "ecr"});
+        let remove_at = |i: usize| {
+            let path = format!("/imagePullSecrets/{i}");
+            vec![
+                json!({"op": "test", "path": path, "value": ours}),
+                json!({"op": "remove", "path": path}),
+            ]
+        };
+        let create = json!([
+            {"op": "test", "path": "/imagePullSecrets", "value": null},
+            {"op": "add", "path": "/imagePullSecrets", "value": [ours]},
+        ]);
+        let twice: &[&str] = &["ecr", "x", "ecr"];
+        /// The list as read, the edit, the patch wanted.
+        type Case<'a> = (Option<&'a [&'a str]>, Entry, Option<Value>);
+        let cases: Vec<Case> = vec![
+            // Others' entries: append after them, guarding nothing.
+            (
+                Some(&["x", "y"]),
+                Entry::Add,
+                Some(json!([{"op": "add", "path": "/imagePullSecrets/-", "value": ours}])),
+            ),
+            // No list: create it only if it is still absent.
+            (None, Entry::Add, Some(create.clone())),
+            (Some(&[]), Entry::Add, Some(create)),
+            // Already there once: nothing to do; not there: nothing to remove.
+            (Some(&["x", "ecr"]), Entry::Add, None),
+            (Some(&["x"]), Entry::Remove, None),
+            (None, Entry::Remove, None),
+            // A duplicate is removed, the first kept; removal tests each index,
+            // highest first.
+            (Some(twice), Entry::Add, Some(Value::Array(remove_at(2)))),
+            (
+                Some(twice),
+                Entry::Remove,
+                Some(Value::Array([remove_at(2), remove_at(0)].concat())),
+            ),
+        ];
+        for (list, entry, want) in cases {
+            assert_eq!(patch(list, entry), want, "{list:?} {entry:?}");
         }
-        // Already there once: nothing to do; not there: nothing to remove.
-        assert_eq!(
-            pull_secret_patch(Some(&refs(&["x", "ecr"])), "ecr", Entry::Add),
-            None
-        );
-        assert_eq!(
-            pull_secret_patch(Some(&refs(&["x"])), "ecr", Entry::Remove),
-            None
-        );
-        assert_eq!(pull_secret_patch(None, "ecr", Entry::Remove), None);
-        // A duplicate is removed, the first kept; removal tests each index.
-        assert_eq!(
-            ops(pull_secret_patch(
-                Some(&refs(&["ecr", "x", "ecr"])),
-                "ecr",
-                Entry::Add
-            )),
-            serde_json::json!([
-                {"op": "test", "path": "/imagePullSecrets/2", "value": ours},
-                {"op": "remove", "path": "/imagePullSecrets/2"},
-            ])
-        );
-        assert_eq!(
-            ops(pull_secret_patch(
-                Some(&refs(&["ecr", "x", "ecr"])),
-                "ecr",
-                Entry::Remove
-            )),
-            serde_json::json!([
-                {"op": "test", "path": "/imagePullSecrets/2", "value": ours},
-                {"op": "remove", "path": "/imagePullSecrets/2"},
-                {"op": "test", "path": "/imagePullSecrets/0", "value": ours},
-                {"op": "remove", "path": "/imagePullSecrets/0"},
-            ])
-        );
     }
 }

@@ -8,7 +8,8 @@ use kube::core::PartialObjectMeta;
 use kube::runtime::WatchStreamExt;
 use kube::runtime::reflector::store::Writer;
 use kube::runtime::watcher::{self, watcher};
-use kube::{Api, Client};
+use kube::{Api, Client, Resource};
+use serde::de::DeserializeOwned;
 
 use crate::crd::{ECRPullSecret, MANAGED_BY_LABEL, MANAGED_BY_VALUE};
 
@@ -33,12 +34,7 @@ pub fn resources(
 pub fn namespaces(
     client: &Client,
 ) -> impl Stream<Item = Result<PartialObjectMeta<Namespace>, watcher::Error>> + Send + use<> {
-    watcher(
-        Api::<PartialObjectMeta<Namespace>>::all(client.clone()),
-        watcher::Config::default(),
-    )
-    .default_backoff()
-    .touched_objects()
+    metadata(client, watcher::Config::default())
 }
 
 /// Secrets: only ours, by label, metadata only (the owner label is all a
@@ -46,12 +42,28 @@ pub fn namespaces(
 pub fn managed_secrets(
     client: &Client,
 ) -> impl Stream<Item = Result<PartialObjectMeta<Secret>, watcher::Error>> + Send + use<> {
-    watcher(
-        Api::<PartialObjectMeta<Secret>>::all(client.clone()),
-        watcher::Config::default().labels(&format!("{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}")),
-    )
-    .default_backoff()
-    .touched_objects()
+    let ours = format!("{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}");
+    metadata(client, watcher::Config::default().labels(&ours))
+}
+
+/// Every change to the metadata of the objects of kind `K` that `config`
+/// selects.
+fn metadata<K>(
+    client: &Client,
+    config: watcher::Config,
+) -> impl Stream<Item = Result<PartialObjectMeta<K>, watcher::Error>> + Send + use<K>
+where
+    K: Resource<DynamicType = ()>
+        + Clone
+        + DeserializeOwned
+        + std::fmt::Debug
+        + Send
+        + Sync
+        + 'static,
+{
+    watcher(Api::<PartialObjectMeta<K>>::all(client.clone()), config)
+        .default_backoff()
+        .touched_objects()
 }
 
 /// ServiceAccounts: streamed, not cached.

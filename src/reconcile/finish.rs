@@ -405,26 +405,21 @@ mod tests {
         o.refreshed = false;
         let plan = plan_for(&[], &["gone"]);
         let mut obj = resource();
-        let first = conclude(
-            &obj,
-            &o,
-            &plan,
-            vec![],
-            &payload("{}"),
-            Duration::ZERO,
-            now(),
-        );
+        let again = |obj: &ECRPullSecret| {
+            conclude(
+                obj,
+                &o,
+                &plan,
+                vec![],
+                &payload("{}"),
+                Duration::ZERO,
+                now(),
+            )
+        };
+        let first = again(&obj);
         assert!(first.event.is_some(), "the first time, it is news");
         obj.status = Some(first.status);
-        let again = conclude(
-            &obj,
-            &o,
-            &plan,
-            vec![],
-            &payload("{}"),
-            Duration::ZERO,
-            now(),
-        );
+        let again = again(&obj);
         assert_eq!(again.event, None);
         assert_eq!(
             obj.status.as_ref(),
