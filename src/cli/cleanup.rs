@@ -1,5 +1,6 @@
 //! `kubectl ecrcreds cleanup`: removes the Secrets we manage and only our
-//! entries in ServiceAccounts' `imagePullSecrets`.
+//! entries in ServiceAccounts' `imagePullSecrets`, after asking on a terminal;
+//! without one, only with `--yes`.
 
 use std::io::IsTerminal;
 
