@@ -16,7 +16,7 @@ use crate::crd::{
 };
 use crate::error::{Error, Result};
 use crate::kube_api;
-use crate::reconcile::{self, Mode, Pass, cleanup, schedule};
+use crate::reconcile::{self, Mode, Pass, schedule};
 
 /// Reconciles one resource and says when to come back.
 pub(super) async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) -> Result<Action> {
@@ -29,7 +29,7 @@ pub(super) async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) ->
     if obj.metadata.deletion_timestamp.is_some() {
         if has_finalizer {
             if wants_finalizer {
-                let done = cleanup::cleanup_resource(runner, &name).await?;
+                let done = reconcile::clean_up(runner, &name).await?;
                 tracing::info!(resource = %name, objects = done.len(), "cleaned up before deletion");
             }
             kube_api::resources::set_finalizer(&runner.client, &obj, false).await?;

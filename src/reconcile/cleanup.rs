@@ -1,7 +1,7 @@
 //! Cleanup: the Secrets we manage and only our entries in ServiceAccounts'
 //! `imagePullSecrets`, found ([`plan_cleanup`]) and removed
 //! ([`execute_cleanup`]); for `kubectl ecrcreds cleanup` and for the
-//! finalizer of `deletionPolicy: Delete`.
+//! finalizer of `deletionPolicy: Delete` (see [`super::clean_up`]).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -9,7 +9,6 @@ use k8s_openapi::api::core::v1::ServiceAccount;
 use kube::{Client, ResourceExt};
 use serde::Serialize;
 
-use super::{Runner, SecretAccess, write_only};
 use crate::crd::OWNER_LABEL;
 use crate::error::Result;
 use crate::kube_api;
@@ -53,19 +52,6 @@ impl CleanupItem {
             resource: resource.to_string(),
             entry: None,
         }
-    }
-}
-
-/// Removes everything of one resource that is being deleted, in the way the
-/// runner's Secret access allows. Returns what was removed.
-pub async fn cleanup_resource(runner: &Runner, resource: &str) -> Result<Vec<CleanupItem>> {
-    match runner.secret_access {
-        SecretAccess::Read => {
-            let scope = CleanupScope::Resources(vec![resource.to_string()]);
-            let plan = plan_cleanup(&runner.client, &scope).await?;
-            execute_cleanup(&runner.client, &plan).await
-        }
-        SecretAccess::WriteOnly => write_only::cleanup_without_reading(runner, resource).await,
     }
 }
 

@@ -9,21 +9,8 @@ use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use super::secret::Payload;
+use super::secret::{Fingerprint, Payload};
 use super::write_only;
-use crate::ecr::{CredentialsKey, Registry};
-
-/// What a payload was made for: the same resource generation, credentials and
-/// registries. A payload made for anything else is never written.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fingerprint {
-    /// The resource's `metadata.generation`.
-    pub generation: Option<i64>,
-    /// Whose tokens.
-    pub credentials: CredentialsKey,
-    /// Which hosts.
-    pub registries: Vec<Registry>,
-}
 
 /// The payload of a resource's last refresh. `Payload`'s `Debug` is redacted.
 #[derive(Clone, Debug)]

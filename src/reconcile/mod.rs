@@ -41,6 +41,7 @@ use crate::crd::{ECRPullSecret, SecretRef};
 use crate::ecr::{Registry, TokenSource};
 use crate::error::Result;
 use crate::metrics::Metrics;
+use cleanup::CleanupItem;
 pub use execute::Progress;
 pub use memory::Memory;
 pub use report::{NamespaceReport, Report, SecretResult};
@@ -159,4 +160,18 @@ pub async fn reconcile(runner: &Runner, obj: &ECRPullSecret, pass: Pass<'_>) -> 
     let plan = plan::plan(&observed, &payload);
     let done = execute::execute(runner, &observed, &plan, &payload, pass.progress).await;
     finish::finish(runner, obj, &observed, &plan, done, &payload, &pass).await
+}
+
+/// Removes everything of a resource that is being deleted (`deletionPolicy:
+/// Delete`), in the way the runner's Secret access allows. Returns what was
+/// removed.
+pub async fn clean_up(runner: &Runner, resource: &str) -> Result<Vec<CleanupItem>> {
+    match runner.secret_access {
+        SecretAccess::Read => {
+            let scope = cleanup::CleanupScope::Resources(vec![resource.to_string()]);
+            let plan = cleanup::plan_cleanup(&runner.client, &scope).await?;
+            cleanup::execute_cleanup(&runner.client, &plan).await
+        }
+        SecretAccess::WriteOnly => write_only::cleanup_without_reading(runner, resource).await,
+    }
 }

@@ -13,8 +13,7 @@ use futures::{StreamExt, stream};
 use k8s_openapi::api::core::v1::{Secret, ServiceAccount};
 use kube::ResourceExt;
 
-use super::memory::Fingerprint;
-use super::secret::Payload;
+use super::secret::{Fingerprint, Payload};
 use super::targets::{NamespaceInfo, NamespaceKey, TargetSpec};
 use super::{Defaults, Mode, Pass, Runner, SecretAccess, write_only};
 use crate::crd::{ECRPullSecret, ECRPullSecretSpec};

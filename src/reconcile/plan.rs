@@ -151,7 +151,7 @@ pub(super) mod tests {
 
     use super::*;
     use crate::ecr::{CredentialsKey, CredentialsSource, Registry};
-    use crate::reconcile::memory::Fingerprint;
+    use crate::reconcile::secret::Fingerprint;
     use crate::reconcile::targets::{NamespaceInfo, TargetSpec};
 
     pub fn payload(bytes: &str) -> Payload {

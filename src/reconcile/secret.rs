@@ -16,7 +16,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use crate::crd::{
     EXPIRES_ANNOTATION, FIELD_MANAGER, MANAGED_BY_LABEL, MANAGED_BY_VALUE, OWNER_LABEL,
 };
-use crate::ecr::{Registry, Token};
+use crate::ecr::{CredentialsKey, Registry, Token};
 
 /// The Secret type we write.
 pub const DOCKERCONFIGJSON: &str = "kubernetes.io/dockerconfigjson";
@@ -43,6 +43,18 @@ impl fmt::Debug for Payload {
             .field("expires_at", &self.expires_at)
             .finish()
     }
+}
+
+/// What a payload was made for: the same resource generation, credentials and
+/// registries. A payload made for anything else is never written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// The resource's `metadata.generation`.
+    pub generation: Option<i64>,
+    /// Whose tokens.
+    pub credentials: CredentialsKey,
+    /// Which hosts.
+    pub registries: Vec<Registry>,
 }
 
 impl Payload {

@@ -12,8 +12,7 @@ use futures::{StreamExt, TryStreamExt, stream};
 
 use super::Runner;
 use super::cleanup::{CleanupItem, execute_cleanup, service_account_entries};
-use super::memory::Fingerprint;
-use super::secret::Payload;
+use super::secret::{Fingerprint, Payload};
 use super::targets::NamespaceKey;
 use crate::error::{Error, Result};
 use crate::kube_api;
