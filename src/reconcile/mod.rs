@@ -14,8 +14,10 @@
 //! [`status`]. Every Kubernetes call is in [`crate::kube_api`].
 //!
 //! Invariant: nothing is written to a namespace until every token is in hand,
-//! so a failed token fetch never blanks a working Secret; and only a fresh
-//! payload, or the one this process last wrote, is ever written.
+//! so a failed token fetch never blanks or changes a working Secret. What is
+//! written is a fresh payload or, for a repair, the last one this process
+//! wrote for the same spec and credentials: that one can be older than what
+//! another runner (a one-shot `refresh`) wrote since.
 
 pub mod cleanup;
 pub mod execute;

@@ -214,7 +214,10 @@ pub async fn observe(
             if let Some(m) = memory {
                 m.forget_payload(name);
             }
-            return Err(stop(e.reason())(e.to_string()));
+            return Err(Halt::Stop(Stop {
+                reason: e.reason(),
+                message: e.to_string(),
+            }));
         }
     };
     if let Some(m) = memory.filter(|_| refreshed) {
