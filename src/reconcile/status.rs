@@ -158,4 +158,57 @@ mod tests {
             ("False", "EcrUnreachable")
         );
     }
+
+    fn input(failed: &[&str], now: Timestamp) -> StatusInput<'static> {
+        StatusInput {
+            generation: Some(1),
+            previous: None,
+            now,
+            desired: 5,
+            ready: 5 - failed.len(),
+            failed: failed
+                .iter()
+                .map(|n| NamespaceFailure {
+                    namespace: n.to_string(),
+                    reason: "namespace not found".into(),
+                })
+                .collect(),
+            fatal: None,
+            expires_at: None,
+            next: None,
+            refreshed: true,
+            refresh_request: Some("r1".into()),
+        }
+    }
+
+    #[test]
+    fn many_failures_are_summarised_and_the_transition_time_moves_only_with_the_status() {
+        let t0: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let t1: Timestamp = "2026-01-01T01:00:00Z".parse().unwrap();
+        let t2: Timestamp = "2026-01-01T02:00:00Z".parse().unwrap();
+        let first = build_status(input(&["a", "b", "c", "d"], t0));
+        let ready = &first.conditions[0];
+        assert_eq!(
+            ready.message,
+            "1/5 namespaces; failed: a (namespace not found), b (namespace not found), c (namespace not found), and 1 more"
+        );
+        assert_eq!(first.last_refresh_request.as_deref(), Some("r1"));
+        // Still failing an hour later: the condition keeps its transition time.
+        let again = build_status(StatusInput {
+            previous: Some(&first),
+            ..input(&["a"], t1)
+        });
+        assert_eq!(again.conditions[0].last_transition_time, Time(t0));
+        // Ready now: the transition is now.
+        let fixed = build_status(StatusInput {
+            previous: Some(&again),
+            ..input(&[], t2)
+        });
+        let ready = &fixed.conditions[0];
+        assert_eq!(
+            (ready.status.as_str(), ready.reason.as_str()),
+            ("True", "Refreshed")
+        );
+        assert_eq!(ready.last_transition_time, Time(t2));
+    }
 }
