@@ -195,7 +195,7 @@ impl ResolvedCredentials {
                 )),
                 Ok(v) => Ok(Some(v.to_string())),
                 Err(_) => Err(format!(
-                    "{what} has a {key} that is not text; put the value in it as plain text ({SECRET_KEYS})"
+                    "{what} has an {key} that is not text; put the value in it as plain text ({SECRET_KEYS})"
                 )),
             }
         };
