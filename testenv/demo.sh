@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The main job on the embedded default: a local API server and moto, the CRD
-# installed, the controller running, a sample ECRPullSecret over four
-# namespaces kept fresh and repaired, the plugin's one-shot refresh, and the
-# controller's metrics. Everything stays on loopback.
+# The main job on the embedded default: a local API server, node, test ECR and
+# registry, the CRD installed, the controller running, a sample ECRPullSecret
+# over four namespaces kept fresh and repaired, an app Pod pulling its image
+# from the "ECR" registry through the Secret the controller wrote, the
+# plugin's one-shot refresh, and the controller's metrics. Everything stays on
+# loopback.
 # Usage: testenv/demo.sh [--keep]   (--keep leaves the environment running)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -72,6 +74,22 @@ log "a deleted Secret is put back"
 step kubectl -n team-a delete secret ecr-pull
 sleep 1
 step kubectl -n team-a get secret ecr-pull
+
+log "an app Pod in team-b pulls its image from \"ECR\" through the Secret (its ServiceAccount carries it)"
+cat > "$STATE/app.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: {name: app, namespace: team-b}
+spec:
+  hostNetwork: true           # the test node has no pod network
+  terminationGracePeriodSeconds: 0
+  containers:
+    - name: app
+      image: 111122223333.dkr.ecr.us-east-1.amazonaws.com/app:1
+YAML
+step kubectl apply -f "$STATE/app.yaml"
+step kubectl -n team-b wait --for=condition=Ready pod/app --timeout=60s
+step kubectl -n team-b get pod app -o jsonpath='{.spec.imagePullSecrets}{"  "}{.status.containerStatuses[0].imageID}{"\n"}'
 
 log "the plugin runs the same reconcile once, from here"
 step kubectl ecrcreds refresh sample

@@ -739,3 +739,65 @@ async fn sigterm_stops_the_controller_cleanly() {
     assert_eq!(ctl.terminate(), Some(0), "logs:\n{}", ctl.logs());
     ctl.assert_clean_logs();
 }
+
+#[tokio::test]
+async fn a_newer_token_written_by_refresh_is_never_replaced_by_the_controllers_older_one() {
+    let OneNamespace {
+        client,
+        key,
+        ns,
+        name,
+        ctl,
+    } = one_namespace_ready("ctl-down", "ecr-down", json!({}), &[]).await;
+    let controllers = auths(&secret(&client, &ns, "ecr-down").await.unwrap())[REG]
+        .1
+        .clone();
+    let passes = ctl.metric("ecrcreds_reconciles_total");
+
+    // The plugin refreshes from a laptop: a newer token in the Secret.
+    let r = run(bin(&key).args(["refresh", &name]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let newer = auths(&secret(&client, &ns, "ecr-down").await.unwrap())[REG]
+        .1
+        .clone();
+    assert_ne!(newer, controllers);
+
+    // The controller sees the Secret change and the new status, and passes
+    // over the resource; give it 3 s more to act on anything it saw.
+    eventually(SETTLE, || async {
+        ctl.metric("ecrcreds_reconciles_total") > passes
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let now = auths(&secret(&client, &ns, "ecr-down").await.unwrap())[REG]
+        .1
+        .clone();
+    assert_eq!(
+        issued(&moto_url(), &now, "").serial,
+        issued(&moto_url(), &newer, "").serial,
+        "the controller put its older token back"
+    );
+    // A namespace event makes it pass again: still the newer token.
+    label_namespace(&client, &ns, json!({"poke": "1"})).await;
+    let passes = ctl.metric("ecrcreds_reconciles_total");
+    eventually(SETTLE, || async {
+        ctl.metric("ecrcreds_reconciles_total") > passes
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let now = auths(&secret(&client, &ns, "ecr-down").await.unwrap())[REG]
+        .1
+        .clone();
+    assert_eq!(now, newer, "the controller put its older token back");
+    assert!(
+        !events_about(&client, &name)
+            .await
+            .iter()
+            .any(|e| e.reason.as_deref() == Some("Repaired")),
+        "a Repaired Event: the controller rewrote the Secret"
+    );
+    // Nor did it fetch a token of its own to get ahead again: its first one
+    // and the plugin's are all ECR saw.
+    assert_eq!(token_calls(&moto_url(), &key).len(), 2);
+    ctl.assert_clean_logs();
+}

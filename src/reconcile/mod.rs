@@ -13,11 +13,12 @@
 //! The pure parts live by concern: [`targets`], [`secret`], [`schedule`],
 //! [`status`]. Every Kubernetes call is in [`crate::kube_api`].
 //!
-//! Invariant: nothing is written to a namespace until every token is in hand,
-//! so a failed token fetch never blanks or changes a working Secret. What is
-//! written is a fresh payload or, for a repair, the last one this process
-//! wrote for the same spec and credentials: that one can be older than what
-//! another runner (a one-shot `refresh`) wrote since.
+//! Invariants: nothing is written to a namespace until every token is in
+//! hand, so a failed token fetch never blanks or changes a working Secret; and
+//! a repair never downgrades: it writes the newest payload in sight (this
+//! process's last refresh, or the one another runner, such as a one-shot
+//! `refresh`, left in our Secrets since), and refreshes when the status tells
+//! of a newer one it cannot see.
 
 pub mod cleanup;
 pub mod execute;
@@ -99,8 +100,8 @@ pub enum Mode {
     /// Like `Refresh`, but never with a token fetched before this pass began:
     /// for explicit requests and spec changes.
     ForceRefresh,
-    /// Put back deleted or edited objects with the payload of the last refresh
-    /// this process made; falls back to a refresh when it has none.
+    /// Put back deleted or edited objects with the newest payload in sight
+    /// (see [`secret::repair_payload`]); falls back to a refresh without one.
     Repair,
 }
 

@@ -1,8 +1,8 @@
 //! Observe: every read a pass makes, before anything is written. The spec is
 //! checked, the credentials read, and then at the same time the namespaces,
-//! the Secrets and ServiceAccounts already there, and the payload: the last
-//! one this process wrote (for a repair) or fresh tokens, one call per
-//! region. A pass that cannot go on stops here with a [`Stop`], and nothing
+//! the Secrets and ServiceAccounts already there, and the payload: fresh
+//! tokens, one call per region, or for a repair the newest payload in sight
+//! (this process's last, or the one another runner left in our Secrets). A pass that cannot go on stops here with a [`Stop`], and nothing
 //! has been written.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -13,7 +13,7 @@ use futures::{StreamExt, stream};
 use k8s_openapi::api::core::v1::{Secret, ServiceAccount};
 use kube::ResourceExt;
 
-use super::secret::{Fingerprint, Payload};
+use super::secret::{self, Fingerprint, Payload, RepairSource};
 use super::targets::{NamespaceInfo, NamespaceKey, TargetSpec};
 use super::{Defaults, Mode, Pass, Runner, SecretAccess, write_only};
 use crate::crd::{ECRPullSecret, ECRPullSecretSpec};
@@ -173,14 +173,21 @@ pub async fn observe(
         Mode::Repair => memory.and_then(|m| m.payload(name, &fingerprint)),
         Mode::Refresh | Mode::ForceRefresh => None,
     };
-    let refreshed = cached.is_none();
     let fresh_after = (pass.mode == Mode::ForceRefresh).then(Instant::now);
     let client = &runner.client;
-
+    // A repair never downgrades: it takes the newest payload in sight, its own
+    // or (with read access) the one in our Secrets, which another runner may
+    // have refreshed since; so it waits for the reads. Without either, or
+    // when the status knows of a newer token still, it refreshes.
+    let read = runner.secret_access == SecretAccess::Read;
+    let defer = pass.mode == Mode::Repair && (read || cached.is_some());
     let payload = async {
-        match cached {
-            Some(p) => Ok(p),
-            None => fetch_payload(runner, &creds, &wanted.registries, fresh_after).await,
+        if defer {
+            Ok(None)
+        } else {
+            fetch_payload(runner, &creds, &wanted.registries, fresh_after)
+                .await
+                .map(Some)
         }
     };
     let service_accounts = async {
@@ -206,6 +213,43 @@ pub async fn observe(
     );
     let read_at = Instant::now();
     let (namespaces, revision) = cluster?;
+    let repair = match &payload {
+        Ok(None) => {
+            let in_cluster = match &secrets {
+                Ok(Some(live)) => secret::newest_in_cluster(
+                    live,
+                    name,
+                    &wanted.registries,
+                    jiff::Timestamp::now(),
+                ),
+                _ => None,
+            };
+            let status_expiry = obj
+                .status
+                .as_ref()
+                .and_then(|s| s.expires_at.as_ref())
+                .map(|t| t.0);
+            secret::repair_payload(cached, in_cluster, status_expiry)
+        }
+        _ => None,
+    };
+    // Whether new tokens are fetched in this pass.
+    let refreshed = repair.is_none();
+    let remember = !matches!(repair, Some((_, RepairSource::Memory)));
+    let payload = match (payload, repair) {
+        (Ok(Some(p)), _) => Ok(p),
+        (Ok(None), Some((p, source))) => {
+            if source == RepairSource::Cluster {
+                tracing::debug!(
+                    resource = name,
+                    "repairing with the newer payload already in the cluster"
+                );
+            }
+            Ok(p)
+        }
+        (Ok(None), None) => fetch_payload(runner, &creds, &wanted.registries, fresh_after).await,
+        (Err(e), _) => Err(e),
+    };
     let payload = match payload {
         Ok(p) => p,
         Err(e) => {
@@ -220,7 +264,7 @@ pub async fn observe(
             }));
         }
     };
-    if let Some(m) = memory.filter(|_| refreshed) {
+    if let Some(m) = memory.filter(|_| remember) {
         m.remember_payload(name, &fingerprint, &payload);
     }
     let secrets = match secrets? {

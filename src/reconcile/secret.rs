@@ -2,13 +2,13 @@
 //! Secret we want in each namespace, and what to do about the one there.
 //! Pure.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -207,6 +207,91 @@ pub fn applied_action(response: &Secret, before: Option<&str>) -> SecretAction {
     }
 }
 
+/// The longest an ECR token lives: an expiry annotation further ahead than
+/// this (plus some clock skew) was not written from an ECR answer.
+const LONGEST_TOKEN: SignedDuration = SignedDuration::from_hours(12);
+
+/// The newest payload among `resource`'s Secrets in the cluster: type and
+/// owner label ours, entries exactly `registries`, expiry annotation in the
+/// future (and no later than a token can live). Another runner that refreshed
+/// since this process did left it there.
+pub fn newest_in_cluster(
+    live: &HashMap<String, Secret>,
+    resource: &str,
+    registries: &[Registry],
+    now: Timestamp,
+) -> Option<Payload> {
+    let wanted: BTreeSet<&str> = registries.iter().map(|r| r.host.as_str()).collect();
+    let latest_possible = now + LONGEST_TOKEN + SignedDuration::from_mins(10);
+    live.values()
+        .filter_map(|s| {
+            let ours = s.type_.as_deref() == Some(DOCKERCONFIGJSON)
+                && s.metadata
+                    .labels
+                    .as_ref()
+                    .and_then(|l| l.get(OWNER_LABEL))
+                    .map(String::as_str)
+                    == Some(resource);
+            if !ours {
+                return None;
+            }
+            let expiry = s
+                .metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(EXPIRES_ANNOTATION))
+                .and_then(|v| v.parse::<Timestamp>().ok())
+                .filter(|t| *t > now && *t <= latest_possible)?;
+            let bytes = &s.data.as_ref()?.get(DOCKERCONFIGJSON_KEY)?.0;
+            let parsed: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+            let hosts: BTreeSet<&str> = parsed
+                .get("auths")?
+                .as_object()?
+                .keys()
+                .map(String::as_str)
+                .collect();
+            (hosts == wanted).then(|| Payload {
+                bytes: Arc::new(bytes.clone()),
+                expires_at: Some(expiry),
+            })
+        })
+        .max_by_key(|p| p.expires_at)
+}
+
+/// Where a repair's payload comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RepairSource {
+    /// This process's own, from its last refresh.
+    Memory,
+    /// Our Secrets in the cluster: another runner refreshed since.
+    Cluster,
+}
+
+/// What a repair may write without fetching tokens: the newer of this
+/// process's cached payload and the newest one in the cluster (the cluster's
+/// when both are from the same second), unless the status reports a later
+/// token than either (written by a runner whose Secrets are gone): then only a
+/// refresh will do. A repair never downgrades. Expiries are compared in
+/// seconds, the status's precision.
+pub fn repair_payload(
+    cached: Option<Payload>,
+    in_cluster: Option<Payload>,
+    status_expiry: Option<Timestamp>,
+) -> Option<(Payload, RepairSource)> {
+    let secs = |t: Option<Timestamp>| t.map(|t| t.as_second());
+    let best = match (cached, in_cluster) {
+        // Two tokens fetched in the same second are equally fresh; the one
+        // already in the cluster then wins, as writing the other gains nothing.
+        (Some(c), Some(k)) if secs(k.expires_at) >= secs(c.expires_at) && k != c => {
+            (k, RepairSource::Cluster)
+        }
+        (Some(c), _) => (c, RepairSource::Memory),
+        (None, Some(k)) => (k, RepairSource::Cluster),
+        (None, None) => return None,
+    };
+    (secs(best.0.expires_at) >= secs(status_expiry)).then_some(best)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,5 +399,87 @@ mod tests {
         for (response, before, want) in cases {
             assert_eq!(applied_action(&response, before), want, "{before:?}");
         }
+    }
+
+    #[test]
+    fn a_repair_takes_the_newest_payload_and_never_one_older_than_the_status() {
+        let now: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let later = now + SignedDuration::from_hours(11);
+        let earlier = now + SignedDuration::from_hours(5);
+        let regs = vec![Registry::parse("111122223333.dkr.ecr.us-east-1.amazonaws.com").unwrap()];
+        let payload = |password: &str, exp: Timestamp| {
+            let tokens = BTreeMap::from([(
+                "us-east-1".to_string(),
+                Token {
+                    password: password.into(),
+                    expires_at: Some(exp),
+                },
+            )]);
+            Payload::build(&regs, &tokens)
+        };
+        let (old, new) = (payload("old", earlier), payload("new", later));
+        let cluster = |items: &[(&str, &Payload, Timestamp, &str)]| {
+            items
+                .iter()
+                .map(|(ns, p, exp, owner)| {
+                    let stamped = Payload {
+                        bytes: p.bytes.clone(),
+                        expires_at: Some(*exp),
+                    };
+                    (ns.to_string(), desired_secret(owner, "ecr", ns, &stamped))
+                })
+                .collect::<HashMap<_, _>>()
+        };
+        // The newest of ours wins; someone else's, expired or impossibly far
+        // expiries, and other registries, never.
+        let far = now + SignedDuration::from_hours(30);
+        let past = now - SignedDuration::from_secs(1);
+        let live = cluster(&[
+            ("a", &old, earlier, "r"),
+            ("b", &new, later, "r"),
+            ("c", &old, far, "r"),
+            ("d", &old, later + SignedDuration::from_hours(1), "other"),
+            ("e", &old, past, "r"),
+        ]);
+        assert_eq!(newest_in_cluster(&live, "r", &regs, now), Some(new.clone()));
+        let more = vec![
+            regs[0].clone(),
+            Registry::parse("444455556666.dkr.ecr.eu-west-1.amazonaws.com").unwrap(),
+        ];
+        assert_eq!(newest_in_cluster(&live, "r", &more, now), None);
+
+        let pick = |c: Option<&Payload>, k: Option<&Payload>, status: Timestamp| {
+            repair_payload(c.cloned(), k.cloned(), Some(status))
+        };
+        // Someone refreshed after us, whether or not the status says so yet.
+        for status in [later, earlier] {
+            assert_eq!(
+                pick(Some(&old), Some(&new), status),
+                Some((new.clone(), RepairSource::Cluster))
+            );
+        }
+        // Fetched in the same second: what is in the cluster stays.
+        let same_second = payload("other", later);
+        assert_eq!(
+            pick(Some(&same_second), Some(&new), later),
+            Some((new.clone(), RepairSource::Cluster))
+        );
+        // Ours is the newest (or the same): ours.
+        assert_eq!(
+            pick(Some(&new), Some(&old), later),
+            Some((new.clone(), RepairSource::Memory))
+        );
+        assert_eq!(
+            pick(Some(&new), Some(&new), later),
+            Some((new.clone(), RepairSource::Memory))
+        );
+        // The status knows of a newer token than any in sight: refresh.
+        assert_eq!(pick(Some(&old), None, later), None);
+        assert_eq!(pick(None, None, later), None);
+        // After a restart, with nothing in memory: the cluster's.
+        assert_eq!(
+            pick(None, Some(&new), later),
+            Some((new, RepairSource::Cluster))
+        );
     }
 }

@@ -194,10 +194,22 @@ pub async fn namespaces(client: &Client, names: &[&str], labels: &[(&str, &str)]
             .await
             .expect("create namespace");
     }
+    // Ready as a Pod needs it: kube-controller-manager has given it the
+    // default ServiceAccount and the kube-root-ca.crt ConfigMap (without it a
+    // Pod's token volume cannot mount, and the kubelet retries only after a
+    // long backoff). Under load (the fault tests make 1000 namespaces) that
+    // takes a while.
     for n in names {
         let sa: Api<ServiceAccount> = Api::namespaced(client.clone(), n);
-        eventually(Duration::from_secs(30), || async {
+        let cm: Api<k8s_openapi::api::core::v1::ConfigMap> = Api::namespaced(client.clone(), n);
+        eventually(Duration::from_secs(60), || async {
             sa.get_opt("default").await.ok().flatten().is_some()
+                && cm
+                    .get_opt("kube-root-ca.crt")
+                    .await
+                    .ok()
+                    .flatten()
+                    .is_some()
         })
         .await;
     }
