@@ -5,7 +5,7 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use common::*;
@@ -24,7 +24,7 @@ fn repo() -> PathBuf {
 /// Runs a tool from the test environment's PATH; returns (exit code, stdout, stderr).
 fn tool(cmd: &str, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
     use std::io::Write;
-    let mut child = Command::new(cmd)
+    let mut child = command(cmd)
         .args(args)
         .current_dir(repo())
         .stdin(if stdin.is_some() {
@@ -209,7 +209,7 @@ fn the_krew_manifest_passes_krews_validator_as_committed_and_as_released() {
     // One real archive of this binary for linux-amd64; the other platforms
     // cannot be built here, and any file stands in: the checksum is what matters.
     let linux = dist.join("kubectl-ecrcreds-v9.8.7-linux-amd64.tar.gz");
-    let st = Command::new("tar")
+    let st = command("tar")
         .arg("-C")
         .arg(&staging)
         .args(["-I", "gzip -1", "-cf"])
@@ -240,7 +240,7 @@ fn the_krew_manifest_passes_krews_validator_as_committed_and_as_released() {
     assert_eq!(code, 0, "{err}");
     assert!(manifest.contains("version: v9.8.7"));
     assert!(!manifest.contains("v0.1.0"), "{manifest}");
-    let linux = Command::new("sha256sum")
+    let linux = command("sha256sum")
         .arg(dist.join("kubectl-ecrcreds-v9.8.7-linux-amd64.tar.gz"))
         .output()
         .unwrap();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use common::*;
@@ -90,7 +90,7 @@ async fn list_prints_a_table_that_fits_80_columns_and_round_trips_as_json_and_ya
 
     // kubectl's own view through the CRD's printer columns: a future expiry
     // reads as a time, not as kubectl's `<invalid>` for a future "date".
-    let got = std::process::Command::new("kubectl")
+    let got = command("kubectl")
         .args(["get", "ecrps", &a])
         .output()
         .unwrap();
@@ -293,8 +293,8 @@ async fn interactive_create_through_a_terminal_makes_the_same_resource_as_the_fl
         ["AWS credentials", {"choose": format!("{ns1}/aws-tty")}],
     ]);
     let bin_path = env!("CARGO_BIN_EXE_kubectl-ecrcreds");
-    let out = Command::new(std::env::var("ECRCREDS_TEST_MOTO_PYTHON").unwrap())
-        .arg(std::env::var("ECRCREDS_TEST_PTY_DRIVER").unwrap())
+    let out = command(var("ECRCREDS_TEST_MOTO_PYTHON"))
+        .arg(var("ECRCREDS_TEST_PTY_DRIVER"))
         .arg(script.to_string())
         .args(["--", bin_path, "create", &name])
         .env("AWS_ACCESS_KEY_ID", "AKIATTY")
@@ -455,7 +455,7 @@ fn kubectl_ecrcreds_re_tab_completes_to_refresh_in_a_real_bash() {
         "{}:{}:{}",
         bin_dir.display(),
         completions.display(),
-        std::env::var("PATH").unwrap()
+        var("PATH")
     );
     let script = r#"
 source /usr/share/bash-completion/bash_completion
@@ -473,7 +473,7 @@ complete_line "kubectl ecrcreds re"
 complete_line "kubectl ecrcreds refresh --al"
 complete_line "kubectl ecrcreds list -o "
 "#;
-    let out = Command::new("bash")
+    let out = command("bash")
         .args(["-c", script])
         .env("PATH", path)
         .stdin(Stdio::null())
@@ -527,7 +527,7 @@ async fn each_error_is_one_sentence_with_the_next_step() {
         "kubectl config get-contexts",
     );
     // CRD not installed.
-    let bare = std::env::var("ECRCREDS_TEST_BARE_KUBECONFIG").unwrap();
+    let bare = var("ECRCREDS_TEST_BARE_KUBECONFIG");
     fails_with(
         &run(bin("x").args(["--kubeconfig", &bare, "list"])),
         "run `kubectl ecrcreds install`",
@@ -648,7 +648,7 @@ async fn a_closed_pipe_ends_output_quietly() {
         .await;
     }
     for cmd in ["list -o yaml", "crd", "completions bash"] {
-        let out = Command::new("sh")
+        let out = command("sh")
             .arg("-c")
             .arg(format!(
                 "'{}' {cmd} | head -c 10 >/dev/null; echo \"status=${{PIPESTATUS:-0}}\"",
@@ -764,8 +764,8 @@ async fn refresh_progress_on_a_terminal_counts_namespaces_as_they_are_done() {
     )
     .await;
     // One namespace at a time, so the pass outlasts several redraws.
-    let out = Command::new(std::env::var("ECRCREDS_TEST_MOTO_PYTHON").unwrap())
-        .arg(std::env::var("ECRCREDS_TEST_PTY_DRIVER").unwrap())
+    let out = command(var("ECRCREDS_TEST_MOTO_PYTHON"))
+        .arg(var("ECRCREDS_TEST_PTY_DRIVER"))
         .arg("[]")
         .args(["--", env!("CARGO_BIN_EXE_kubectl-ecrcreds")])
         .args(["refresh", &name, "--concurrency", "1"])

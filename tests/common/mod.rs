@@ -1,13 +1,19 @@
-//! Test harness: the real API server and moto started by `testenv/up.sh`
-//! (`testenv/test.sh` does that), and the real binary driven as a user would.
+//! Test harness: the real API server, test ECR, registry and node started by
+//! `testenv/up.sh`, and the real binary driven as a user would.
+//!
+//! The environment is the one `env.sh` describes when it was sourced
+//! (`testenv/test.sh` does that); otherwise the first test that needs it
+//! starts one, as envtest does: `testenv/build.sh` (cached after the first
+//! run), then `testenv/up.sh`, shared by every test binary of one `cargo
+//! test` and stopped by a watchdog when that `cargo test` ends.
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -27,10 +33,147 @@ pub const SECRET_KEYS: &[&str] = &[
     "bad-secret-key",
 ];
 
-fn var(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| {
-        panic!("{name} is not set: run the tests with testenv/test.sh, which starts the API server and moto")
+/// The test environment's variables (those `env.sh` exports, over the
+/// process's own environment).
+pub fn test_env() -> &'static HashMap<String, String> {
+    static ENV: OnceLock<HashMap<String, String>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        if std::env::var_os("ECRCREDS_TESTENV").is_some() {
+            std::env::vars().collect()
+        } else {
+            auto_env::start()
+        }
     })
+}
+
+/// One variable of the test environment.
+pub fn var(name: &str) -> String {
+    test_env().get(name).cloned().unwrap_or_else(|| {
+        panic!("{name} is not set in the test environment; run the tests with testenv/test.sh")
+    })
+}
+
+/// A command run with the test environment's variables (PATH with kubectl
+/// and helm, KUBECONFIG, the test ECR's endpoint and credentials).
+pub fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut c = Command::new(program);
+    c.envs(test_env());
+    c
+}
+
+/// Starting an environment for a plain `cargo test`.
+mod auto_env {
+    use std::collections::HashMap;
+    use std::io::Write;
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Stdio};
+
+    /// The process whose end stops the environment: `cargo` when it runs this
+    /// test binary (so its other test binaries share the environment), else
+    /// this process.
+    fn owner() -> u32 {
+        let me = std::process::id();
+        let parent = std::fs::read_to_string("/proc/self/stat")
+            .ok()
+            .and_then(|s| {
+                let after = s.rsplit_once(')')?.1.to_string();
+                after.split_whitespace().nth(1)?.parse::<u32>().ok()
+            });
+        match parent {
+            Some(p)
+                if std::fs::read_to_string(format!("/proc/{p}/comm"))
+                    .is_ok_and(|c| c.trim() == "cargo") =>
+            {
+                p
+            }
+            _ => me,
+        }
+    }
+
+    fn repo() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn fail(what: &str, log: &Path) -> ! {
+        let tail = std::fs::read_to_string(log).unwrap_or_default();
+        let tail: Vec<&str> = tail.lines().rev().take(15).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        panic!(
+            "no test environment was running and starting one failed ({what}; log: {}):\n{}\nstart it yourself with testenv/up.sh, or run everything with testenv/test.sh",
+            log.display(),
+            tail.join("\n")
+        )
+    }
+
+    /// Starts (or joins) the environment of this `cargo test` and returns
+    /// its variables.
+    pub fn start() -> HashMap<String, String> {
+        let owner = owner();
+        let base = std::env::temp_dir().join(format!("ecrcreds-cargo-test-{owner}"));
+        let state = base.join("env");
+        let log = base.join("start.log");
+        std::fs::create_dir_all(&base).expect("temporary directory");
+        // One test binary starts it; the others wait here and join it.
+        let lock = std::fs::File::create(base.join("lock")).expect("lock file");
+        lock.lock().expect("lock");
+        if !state.join("env.sh").exists() {
+            // Straight to stderr: the test harness captures eprintln!.
+            let _ = writeln!(
+                std::io::stderr(),
+                "no test environment is running: starting one in {} for this cargo test (the first build takes several minutes; log: {})",
+                state.display(),
+                log.display()
+            );
+            let out = std::fs::File::create(&log).expect("log file");
+            for (what, script, args) in [
+                ("testenv/build.sh", "build.sh", vec![]),
+                ("testenv/up.sh", "up.sh", vec![state.clone()]),
+            ] {
+                let ok = Command::new(repo().join("testenv").join(script))
+                    .args(&args)
+                    .stdin(Stdio::null())
+                    .stdout(out.try_clone().unwrap())
+                    .stderr(out.try_clone().unwrap())
+                    .status()
+                    .is_ok_and(|s| s.success());
+                if !ok {
+                    let _ = std::fs::remove_dir_all(&state);
+                    fail(what, &log);
+                }
+            }
+            // In a session of its own, so a Ctrl-C to cargo does not kill it
+            // before it has stopped the environment.
+            let watchdog = format!(
+                "while kill -0 {owner} 2>/dev/null; do sleep 1; done; {down} {state} >/dev/null 2>&1; rm -rf {base}",
+                down = repo().join("testenv/down.sh").display(),
+                state = state.display(),
+                base = base.display(),
+            );
+            Command::new("setsid")
+                .args(["-f", "sh", "-c", &watchdog])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("start the environment's watchdog (setsid)");
+        }
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(format!("source {}/env.sh && env -0", state.display()))
+            .output()
+            .expect("bash");
+        if !out.status.success() {
+            fail("reading env.sh", &log);
+        }
+        out.stdout
+            .split(|b| *b == 0)
+            .filter_map(|kv| {
+                let kv = String::from_utf8_lossy(kv);
+                let (k, v) = kv.split_once('=')?;
+                Some((k.to_string(), v.to_string()))
+            })
+            .collect()
+    }
 }
 
 /// Path of the test environment's kubeconfig.
@@ -75,7 +218,7 @@ pub fn access_key(test: &str) -> String {
 
 /// The binary, with the test environment's settings and the given access key.
 pub fn bin(access_key_id: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_kubectl-ecrcreds"));
+    let mut c = command(env!("CARGO_BIN_EXE_kubectl-ecrcreds"));
     c.env("AWS_ACCESS_KEY_ID", access_key_id)
         .env("AWS_SECRET_ACCESS_KEY", "testenv-secret-key")
         .env_remove("REGISTRY")
@@ -108,7 +251,7 @@ pub fn run(cmd: &mut Command) -> Run {
     };
     assert_no_secrets(&r.stdout);
     assert_no_secrets(&r.stderr);
-    if let Ok(dir) = std::env::var("ECRCREDS_TEST_LOG_DIR") {
+    if let Some(dir) = test_env().get("ECRCREDS_TEST_LOG_DIR") {
         let path = PathBuf::from(dir).join(format!("{}.run.log", unique("run")));
         // Program and arguments only: the command's environment holds test keys.
         let argv: Vec<_> = std::iter::once(cmd.get_program())
@@ -517,7 +660,7 @@ impl PrivateMoto {
 
     /// Starts one on `port` (e.g. again after stopping it).
     pub fn start_on(port: u16, env: &[(&str, &str)]) -> Self {
-        let mut cmd = Command::new(var("ECRCREDS_TEST_MOTO_PYTHON"));
+        let mut cmd = command(var("ECRCREDS_TEST_MOTO_PYTHON"));
         cmd.arg(var("ECRCREDS_TEST_MOTO_SCRIPT"))
             .args(["--host", "127.0.0.1", "--port", &port.to_string()])
             .stdout(Stdio::null())
@@ -566,9 +709,10 @@ impl ControllerProc {
         let metrics_addr = format!("127.0.0.1:{}", free_port());
         // Kept in the environment's log folder: testenv/test.sh greps every
         // log of the suite for tokens and keys at the end.
-        let dir = std::env::var("ECRCREDS_TEST_LOG_DIR")
+        let dir = test_env()
+            .get("ECRCREDS_TEST_LOG_DIR")
             .map(PathBuf::from)
-            .unwrap_or_else(|_| std::env::temp_dir());
+            .unwrap_or_else(std::env::temp_dir);
         let log = dir.join(format!("{}.log", unique(&format!("controller-{id}"))));
         let file = std::fs::File::create(&log).unwrap();
         let mut cmd = bin(key);
@@ -677,7 +821,7 @@ impl FaultProxy {
     /// Starts one forwarding to `upstream`.
     pub fn start(upstream: &str) -> Self {
         let port = free_port();
-        let child = Command::new(var("ECRCREDS_TEST_MOTO_PYTHON"))
+        let child = command(var("ECRCREDS_TEST_MOTO_PYTHON"))
             .arg(var("ECRCREDS_TEST_FAULT_PROXY"))
             .args(["--port", &port.to_string(), "--upstream", upstream])
             .stdout(Stdio::null())
@@ -733,7 +877,7 @@ impl Drop for FaultProxy {
 
 /// Stops (SIGKILL) or starts a process of the test environment.
 pub fn service(action: &str, name: &str) {
-    let st = Command::new(var("ECRCREDS_TEST_SERVICE_SCRIPT"))
+    let st = command(var("ECRCREDS_TEST_SERVICE_SCRIPT"))
         .args([&var("ECRCREDS_TESTENV"), action, name])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -746,8 +890,8 @@ pub fn service(action: &str, name: &str) {
 /// `--no-node`): the tests that pull images need it, and are never skipped.
 pub fn require_node() {
     assert_eq!(
-        std::env::var("ECRCREDS_TEST_NODE").as_deref(),
-        Ok("1"),
+        test_env().get("ECRCREDS_TEST_NODE").map(String::as_str),
+        Some("1"),
         "these tests need the test node: start the environment with testenv/up.sh (without --no-node)"
     );
 }
