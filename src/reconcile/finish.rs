@@ -78,13 +78,16 @@ pub fn conclude(
     let next = if refreshed {
         next_refresh(now, observed.wanted.interval, expires_at, jitter)
     } else {
-        // A repair keeps the schedule of the refresh whose payload it wrote.
-        let at = obj
-            .status
-            .as_ref()
+        // A repair keeps the schedule of the refresh whose payload it wrote,
+        // but comes back by the token's expiry whatever that schedule says.
+        let status = obj.status.as_ref();
+        let at = status
             .and_then(|s| s.next_refresh_time.as_ref())
             .map(|t| t.0)
             .unwrap_or(now);
+        let at = status
+            .and_then(super::schedule::due_by_expiry)
+            .map_or(at, |t| at.min(t));
         NextRefresh {
             at,
             expiry_in_past: expires_at.is_some_and(|e| e <= now),
@@ -187,7 +190,7 @@ pub async fn finish(
         kube_api::events::publish(&runner.recorder, obj, note.warning, note.reason, note.text)
             .await;
     }
-    runner.metrics.expiry(name, payload.expires_at, now);
+    runner.metrics.expiry(name, payload.expires_at);
     Ok(Outcome {
         report: c.report,
         refreshed: observed.refreshed,

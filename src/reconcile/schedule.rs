@@ -79,6 +79,23 @@ pub fn next_refresh(
     NextRefresh { at, expiry_in_past }
 }
 
+/// When the status's own token needs replacing, from its expiry alone:
+/// `expiresAt − margin`, the margin being what [`next_refresh`] used when that
+/// token was fetched (an hour, or half its lifetime). `None` when the status
+/// has no usable expiry: none, or one already past when fetched (clock skew;
+/// the interval governs then).
+pub fn due_by_expiry(status: &ECRPullSecretStatus) -> Option<Timestamp> {
+    let expires = status.expires_at.as_ref()?.0;
+    let fetched = status.last_refresh_time.as_ref()?.0;
+    if expires <= fetched {
+        return None;
+    }
+    let margin = SignedDuration::try_from(EXPIRY_MARGIN)
+        .unwrap_or(SignedDuration::MAX)
+        .min(expires.duration_since(fetched) / 2);
+    Some(expires - margin)
+}
+
 /// Why a pass must fetch new tokens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Due {
@@ -90,6 +107,9 @@ pub enum Due {
     Requested,
     /// The scheduled time has come.
     Scheduled,
+    /// The token is near its expiry, whatever the schedule says (it may have
+    /// been written by a runner whose clock runs fast).
+    Expiring,
     /// The last pass stopped before writing (token, credentials, spec).
     LastFailed,
 }
@@ -108,6 +128,7 @@ impl Due {
             Due::SpecChanged => "spec changed",
             Due::Requested => "refresh requested",
             Due::Scheduled => "refresh due",
+            Due::Expiring => "token expires soon",
             Due::LastFailed => "last refresh failed",
         }
     }
@@ -136,6 +157,9 @@ pub fn refresh_due(
     match &status.next_refresh_time {
         Some(next) if next.0 > now => {}
         _ => return Some(Due::Scheduled),
+    }
+    if due_by_expiry(status).is_some_and(|t| t <= now) {
+        return Some(Due::Expiring);
     }
     let ready = status.conditions.iter().find(|c| c.type_ == "Ready");
     if ready.is_some_and(|c| c.status != "True" && c.reason != "PartialFailure") {
@@ -257,6 +281,65 @@ mod tests {
         );
         failed.conditions[0].reason = "PartialFailure".into();
         assert_eq!(refresh_due(Some(1), Some("a"), Some(&failed), now), None);
+    }
+
+    #[test]
+    fn a_refresh_is_due_near_expiry_whatever_the_next_refresh_time_says() {
+        let now: Timestamp = "2026-01-01T12:00:00Z".parse().unwrap();
+        let at = |h: i64, m: i64| {
+            Time(now + SignedDuration::from_hours(h) + SignedDuration::from_mins(m))
+        };
+        let ready = Condition {
+            type_: "Ready".into(),
+            status: "True".into(),
+            reason: "Refreshed".into(),
+            message: String::new(),
+            last_transition_time: at(0, 0),
+            observed_generation: Some(1),
+        };
+        // Fetched 11h30m ago, a 12h token: half an hour left, but a laptop
+        // whose clock ran a day fast wrote the next refresh for tomorrow.
+        let status = ECRPullSecretStatus {
+            observed_generation: Some(1),
+            last_refresh_time: Some(at(-11, -30)),
+            expires_at: Some(at(0, 30)),
+            next_refresh_time: Some(at(24, 0)),
+            conditions: vec![ready],
+            ..Default::default()
+        };
+        assert_eq!(
+            due_by_expiry(&status),
+            Some(now - SignedDuration::from_mins(30))
+        );
+        assert_eq!(
+            refresh_due(Some(1), None, Some(&status), now),
+            Some(Due::Expiring)
+        );
+        // With hours left, nothing is due.
+        let fresh = ECRPullSecretStatus {
+            last_refresh_time: Some(at(0, -10)),
+            expires_at: Some(at(11, 50)),
+            ..status.clone()
+        };
+        assert_eq!(refresh_due(Some(1), None, Some(&fresh), now), None);
+        // A 2-minute token: due at half its life.
+        let short = ECRPullSecretStatus {
+            last_refresh_time: Some(at(0, -1)),
+            expires_at: Some(at(0, 1)),
+            ..status.clone()
+        };
+        assert_eq!(
+            refresh_due(Some(1), None, Some(&short), now),
+            Some(Due::Expiring)
+        );
+        // An expiry already past when fetched (clock skew): the interval rules.
+        let skewed = ECRPullSecretStatus {
+            last_refresh_time: Some(at(0, -5)),
+            expires_at: Some(Time("2015-01-01T00:00:00Z".parse().unwrap())),
+            ..status
+        };
+        assert_eq!(due_by_expiry(&skewed), None);
+        assert_eq!(refresh_due(Some(1), None, Some(&skewed), now), None);
     }
 
     #[test]
