@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::*;
 use k8s_openapi::api::core::v1::{LocalObjectReference, Secret, ServiceAccount};
 use kube::api::{Patch, PatchParams, PostParams};
@@ -504,5 +502,83 @@ async fn foreign_secret_of_another_type_is_never_overwritten() {
     );
     let s = secret(&client, &ns, "ecr-foreign").await.unwrap();
     assert_eq!(s.data.unwrap()["password"].0, b"keep-me");
-    tokio::time::sleep(Duration::from_millis(1)).await;
+}
+
+#[tokio::test]
+async fn a_users_docker_hub_regcred_of_the_same_name_is_left_byte_for_byte() {
+    install_crd();
+    let client = client().await;
+    let name = unique("regcred");
+    let [theirs, migrated] = [unique("regcred-hub"), unique("regcred-old")];
+    namespaces(&client, &[&theirs, &migrated], &[]).await;
+    // A user's Docker Hub credentials, and the original operator's Secret for
+    // ECR, both named like ours and without our labels.
+    let dockerconfig = |auths: serde_json::Value| {
+        let secret: Secret = serde_json::from_value(json!({
+            "metadata": {"name": "regcred", "labels": {"team": "web"}},
+            "type": "kubernetes.io/dockerconfigjson",
+            "stringData": {".dockerconfigjson": json!({"auths": auths}).to_string()},
+        }))
+        .unwrap();
+        secret
+    };
+    let hub = dockerconfig(json!({"https://index.docker.io/v1/": {"auth": "dXNlcjpwYXNz"}}));
+    let old = dockerconfig(json!({USE1: {"auth": "QVdTOm9sZA=="}}));
+    for (ns, s) in [(&theirs, &hub), (&migrated, &old)] {
+        Api::<Secret>::namespaced(client.clone(), ns)
+            .create(&PostParams::default(), s)
+            .await
+            .unwrap();
+    }
+    let before = secret(&client, &theirs, "regcred").await.unwrap();
+    create_resource(
+        &client,
+        &name,
+        json!({"secretName": "regcred", "namespaces": [theirs, migrated], "registries": [USE1]}),
+    )
+    .await;
+    let r = run(bin(&access_key("regcred")).args(["refresh", &name]));
+    assert_eq!(r.code, 3, "partial: {}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(&format!(
+            "Conflict: Secret {theirs}/regcred holds credentials for registries other than ECR"
+        )),
+        "{}",
+        r.stdout
+    );
+    // Theirs: byte for byte, metadata and all.
+    let after = secret(&client, &theirs, "regcred").await.unwrap();
+    assert_eq!(after.data, before.data);
+    assert_eq!(after.metadata.labels, before.metadata.labels);
+    assert_eq!(after.metadata.annotations, before.metadata.annotations);
+    assert_eq!(after.resource_version(), before.resource_version());
+    // The ECR-only Secret is adopted, as a migration needs.
+    let adopted = secret(&client, &migrated, "regcred").await.unwrap();
+    assert_eq!(adopted.labels()["alchemy.com/ecrpullsecret"], name);
+    assert!(issued(&moto_url(), &auths(&adopted)[USE1].1, "us-east-1").live);
+    // The status and an Event name the Secret left alone.
+    let status = get_resource(&client, &name).await.status.unwrap();
+    let failed = &status.namespaces.unwrap().failed;
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0].reason.contains("Conflict"), "{failed:?}");
+    let events = Api::<k8s_openapi::api::core::v1::Event>::all(client.clone())
+        .list(&kube::api::ListParams::default().fields(&format!(
+            "involvedObject.kind=ECRPullSecret,involvedObject.name={name}"
+        )))
+        .await
+        .unwrap();
+    assert!(
+        events
+            .items
+            .iter()
+            .any(|e| e.message.as_deref().is_some_and(
+                |m| m.contains(&format!("{theirs} (Conflict: Secret {theirs}/regcred"))
+            )),
+        "{:?}",
+        events
+            .items
+            .iter()
+            .map(|e| e.message.clone())
+            .collect::<Vec<_>>()
+    );
 }

@@ -9,7 +9,7 @@ use super::Runner;
 use super::observe::Observed;
 use super::plan::{EntryStep, NamespacePlan, Plan};
 use super::report::{NamespaceReport, SecretResult};
-use super::secret::{Payload, SecretAction, applied_action, desired_secret};
+use super::secret::{Payload, Refusal, SecretAction, applied_action, desired_secret};
 use crate::kube_api;
 use crate::kube_api::service_accounts::Entry;
 
@@ -83,7 +83,7 @@ async fn namespace(
                 report.error = Some(e.to_string());
                 return report;
             }
-            Ok(None) => SecretAction::Conflict,
+            Ok(None) => SecretAction::Conflict(Refusal::OtherType),
             Ok(Some(answer)) if step.secret == SecretAction::Unknown => {
                 applied_action(&answer, observed.revision.as_deref())
             }
@@ -93,11 +93,8 @@ async fn namespace(
         step.secret
     };
     report.secret = match action {
-        SecretAction::Conflict => {
-            report.error = Some(format!(
-                "Secret {ns}/{} exists with another type and is not managed by kubectl-ecrcreds; delete or rename it",
-                wanted.secret_name
-            ));
+        SecretAction::Conflict(why) => {
+            report.error = Some(why.message(ns, &wanted.secret_name));
             return report;
         }
         SecretAction::Create => SecretResult::Created,

@@ -90,7 +90,7 @@ pub fn plan(observed: &Observed, payload: &Payload) -> Plan {
                     }
                 }
             };
-            let service_accounts = if secret == SecretAction::Conflict {
+            let service_accounts = if matches!(secret, SecretAction::Conflict(_)) {
                 Vec::new()
             } else {
                 entries(
@@ -143,6 +143,7 @@ pub(super) mod tests {
     //! The plan with plain values: a cluster described in a few lines, no API
     //! server.
 
+    use crate::reconcile::secret::Refusal;
     use std::collections::{BTreeMap, HashMap, HashSet};
     use std::sync::Arc;
     use std::time::{Duration, Instant};
@@ -295,32 +296,59 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn a_dockerconfigjson_of_someone_else_is_adopted_but_a_foreign_type_is_refused() {
-        let mut o = observed(&["adopt", "opaque"], &["adopt", "opaque"]);
+    fn only_an_unlabelled_dockerconfigjson_for_ecr_alone_is_adopted() {
+        let names = ["adopt", "opaque", "regcred", "sibling"];
+        let mut o = observed(&names, &names);
         let p = payload("{}");
-        let mut theirs = desired_secret("old-operator", "ecr", "adopt", &payload("x"));
-        theirs.metadata.labels = None;
-        live(&mut o, "adopt", theirs);
+        let unlabelled = |ns: &str, auths: &str| {
+            let mut s = desired_secret("x", "ecr", ns, &payload(auths));
+            s.metadata.labels = None;
+            s
+        };
+        // The original operator's: ECR hosts only, no label of ours.
+        let ecr =
+            r#"{"auths":{"111122223333.dkr.ecr.us-east-1.amazonaws.com":{"auth":"QVdTOng="}}}"#;
+        live(&mut o, "adopt", unlabelled("adopt", ecr));
         let mut opaque = desired_secret("r", "ecr", "opaque", &p);
         opaque.type_ = Some("Opaque".into());
         live(&mut o, "opaque", opaque);
+        // A user's Docker Hub credentials under the same name.
+        let hub = r#"{"auths":{"111122223333.dkr.ecr.us-east-1.amazonaws.com":{},"https://index.docker.io/v1/":{"auth":"dTpw"}}}"#;
+        live(&mut o, "regcred", unlabelled("regcred", hub));
+        // Another ECRPullSecret writing the same name there.
+        live(
+            &mut o,
+            "sibling",
+            desired_secret("other", "ecr", "sibling", &p),
+        );
         let planned = plan(&o, &p);
         assert_eq!(
             actions(&planned),
             vec![
                 ("adopt", SecretAction::Update),
-                ("opaque", SecretAction::Conflict)
+                ("opaque", SecretAction::Conflict(Refusal::OtherType)),
+                ("regcred", SecretAction::Conflict(Refusal::OtherRegistries)),
+                ("sibling", SecretAction::Conflict(Refusal::OtherResource)),
             ]
         );
         assert_eq!(planned.namespaces[0].service_accounts, vec![add("default")]);
+        for refused in &planned.namespaces[1..] {
+            assert!(
+                refused.service_accounts.is_empty(),
+                "a refused Secret touches no ServiceAccount"
+            );
+        }
+        let msg = Refusal::OtherRegistries.message("regcred", "ecr");
         assert!(
-            planned.namespaces[1].service_accounts.is_empty(),
-            "a refused Secret touches no ServiceAccount"
+            msg.starts_with(
+                "Conflict: Secret regcred/ecr holds credentials for registries other than ECR"
+            ),
+            "{msg}"
         );
     }
 
     #[test]
-    fn our_labels_are_enough_other_labels_and_keys_are_not() {
+    fn other_labels_and_data_keys_are_left_to_their_owners() {
         let mut o = observed(&["labelled", "extra-key"], &["labelled", "extra-key"]);
         let p = payload("{}");
         let mut labelled = desired_secret("r", "ecr", "labelled", &p);
@@ -341,7 +369,7 @@ pub(super) mod tests {
         assert_eq!(
             actions(&plan(&o, &p)),
             vec![
-                ("extra-key", SecretAction::Update),
+                ("extra-key", SecretAction::Unchanged),
                 ("labelled", SecretAction::Unchanged)
             ]
         );

@@ -124,11 +124,38 @@ pub enum SecretAction {
     Update,
     /// Already exactly as wanted: write nothing.
     Unchanged,
-    /// Exists with another type: refuse, so nobody's data is overwritten.
-    Conflict,
+    /// Someone else's Secret of that name: refuse, so nobody's data is
+    /// overwritten.
+    Conflict(Refusal),
     /// Not known: this runner may not read Secrets. Apply, and learn from
     /// the answer what happened (see [`applied_action`]).
     Unknown,
+}
+
+/// Why a Secret of the wanted name is left alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// It is not a dockerconfigjson Secret.
+    OtherType,
+    /// A dockerconfigjson without our owner label that holds credentials for
+    /// registries other than ECR (a Docker Hub `regcred`, say).
+    OtherRegistries,
+    /// Another ECRPullSecret's.
+    OtherResource,
+}
+
+impl Refusal {
+    /// One sentence for the namespace's failure, naming the Secret.
+    pub fn message(self, namespace: &str, name: &str) -> String {
+        let why = match self {
+            Refusal::OtherType => "exists with another type",
+            Refusal::OtherRegistries => "holds credentials for registries other than ECR",
+            Refusal::OtherResource => "belongs to another ECRPullSecret",
+        };
+        format!(
+            "Conflict: Secret {namespace}/{name} {why} and is not managed by this resource; left as it is: delete or rename it, or choose another spec.secretName"
+        )
+    }
 }
 
 impl SecretAction {
@@ -141,14 +168,60 @@ impl SecretAction {
     }
 }
 
+/// Whether every `auths` entry of a dockerconfigjson payload is an ECR
+/// registry: such a Secret without our label is one the original operator
+/// wrote, and ours to adopt.
+fn only_ecr_entries(payload: Option<&ByteString>) -> bool {
+    let Some(payload) = payload else {
+        return true;
+    };
+    let Ok(parsed) = serde_json::from_slice::<serde_json::Value>(&payload.0) else {
+        return false;
+    };
+    match parsed.get("auths").and_then(|a| a.as_object()) {
+        Some(auths) => auths.keys().all(|host| {
+            Registry::parse(host).is_ok()
+                || host.trim_start_matches("https://").trim_end_matches('/') == "public.ecr.aws"
+        }),
+        None => parsed.as_object().is_some_and(|o| o.is_empty()),
+    }
+}
+
 /// Compares the live Secret with the desired one. Only our labels, our
-/// annotation, the type and the payload matter; other people's labels stay.
+/// annotation, the type and our data key matter; other people's labels,
+/// annotations and data keys stay as they are (server-side apply leaves
+/// fields it does not own). A Secret that is not ours is taken over only when
+/// it is a dockerconfigjson for ECR registries alone, as the original operator
+/// wrote them.
 pub fn secret_action(existing: Option<&Secret>, desired: &Secret) -> SecretAction {
     let Some(existing) = existing else {
         return SecretAction::Create;
     };
     if existing.type_.as_deref() != Some(DOCKERCONFIGJSON) {
-        return SecretAction::Conflict;
+        return SecretAction::Conflict(Refusal::OtherType);
+    }
+    let owner = |s: &Secret| {
+        s.metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(OWNER_LABEL))
+            .cloned()
+    };
+    match owner(existing) {
+        Some(theirs) if Some(&theirs) != owner(desired).as_ref() => {
+            return SecretAction::Conflict(Refusal::OtherResource);
+        }
+        Some(_) => {}
+        None if !only_ecr_entries(
+            existing
+                .data
+                .as_ref()
+                .and_then(|d| d.get(DOCKERCONFIGJSON_KEY)),
+        ) =>
+        {
+            return SecretAction::Conflict(Refusal::OtherRegistries);
+        }
+        None => {}
     }
     let subset = |want: &Option<BTreeMap<String, String>>,
                   have: &Option<BTreeMap<String, String>>| {
@@ -162,9 +235,7 @@ pub fn secret_action(existing: Option<&Secret>, desired: &Secret) -> SecretActio
             .and_then(|d| d.get(DOCKERCONFIGJSON_KEY))
             .cloned()
     };
-    let only_our_key = existing.data.as_ref().is_some_and(|d| d.len() == 1);
     if payload(existing) == payload(desired)
-        && only_our_key
         && subset(&desired.metadata.labels, &existing.metadata.labels)
         && subset(
             &desired.metadata.annotations,
@@ -358,7 +429,10 @@ mod tests {
         assert_eq!(secret_action(Some(&changed), &want), SecretAction::Update);
         let mut opaque = want.clone();
         opaque.type_ = Some("Opaque".into());
-        assert_eq!(secret_action(Some(&opaque), &want), SecretAction::Conflict);
+        assert_eq!(
+            secret_action(Some(&opaque), &want),
+            SecretAction::Conflict(Refusal::OtherType)
+        );
     }
 
     #[test]
