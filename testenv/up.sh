@@ -44,6 +44,21 @@ openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
 # through impersonation or ServiceAccount tokens.
 ADMIN_TOKEN="$(openssl rand -hex 24)"
 echo "$ADMIN_TOKEN,admin,admin-uid,\"system:masters\"" > "$PKI/tokens.csv"
+# A second admin whose writes the API server's audit log records (group
+# ecrcreds:audited): what the leader-election test counts an old leader's
+# writes by.
+AUDITED_TOKEN="$(openssl rand -hex 24)"
+echo "$AUDITED_TOKEN,audited-admin,audited-uid,\"system:masters,ecrcreds:audited\"" >> "$PKI/tokens.csv"
+cat > "$PKI/audit-policy.yaml" <<'YAML'
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: ["RequestReceived"]
+rules:
+  - level: Metadata
+    userGroups: ["ecrcreds:audited"]
+    verbs: ["create", "update", "patch", "delete", "deletecollection"]
+  - level: None
+YAML
 
 start etcd "$BIN/etcd" \
   --data-dir "$STATE/etcd" \
@@ -60,6 +75,7 @@ start kube-apiserver "$BIN/kube-apiserver" \
   --client-ca-file "$PKI/ca.crt" \
   --token-auth-file "$PKI/tokens.csv" \
   --authorization-mode RBAC \
+  --audit-policy-file "$PKI/audit-policy.yaml" --audit-log-path "$STATE/audit.log" \
   --service-account-issuer https://kubernetes.default.svc \
   --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
   --service-cluster-ip-range 10.96.0.0/16 \
@@ -87,6 +103,7 @@ current-context: testenv
 KC
 }
 write_kubeconfig "$STATE/kubeconfig"
+sed "s/token: $ADMIN_TOKEN/token: $AUDITED_TOKEN/" "$STATE/kubeconfig" > "$STATE/kubeconfig-audited"
 KCTL=("$BIN/kubectl" --kubeconfig "$STATE/kubeconfig")
 wait_for kube-apiserver 90 "${KCTL[@]}" get --raw /readyz
 
@@ -140,6 +157,9 @@ export ECRCREDS_TEST_MOTO_PYTHON="$VENV/bin/python"
 export ECRCREDS_TEST_MOTO_SCRIPT="$TESTENV_DIR/moto_server.py"
 export ECRCREDS_TEST_PTY_DRIVER="$TESTENV_DIR/pty_drive.py"
 export ECRCREDS_TEST_FAULT_PROXY="$TESTENV_DIR/fault_proxy.py"
+export ECRCREDS_TEST_TCP_PROXY="$TESTENV_DIR/tcp_proxy.py"
+export ECRCREDS_TEST_AUDITED_KUBECONFIG="$STATE/kubeconfig-audited"
+export ECRCREDS_TEST_AUDIT_LOG="$STATE/audit.log"
 export ECRCREDS_TEST_SERVICE_SCRIPT="$TESTENV_DIR/service.sh"
 export ECRCREDS_TEST_LOG_DIR="$STATE/test-logs"
 export ECRCREDS_TEST_ETCD_URL="http://127.0.0.1:$ETCD_PORT"

@@ -69,6 +69,26 @@ struct State {
     ready: AtomicBool,
 }
 
+impl State {
+    /// Forgets everything about a resource that is gone.
+    fn forget(&self, name: &str) {
+        self.runner.metrics.forget(name);
+        self.memory.forget(name);
+        self.failures.succeeded(name);
+    }
+
+    /// Forgets every resource not in `alive`: those deleted while a watch was
+    /// down send no deletion, so after each full list the state is swept.
+    fn sweep(&self, alive: &std::collections::HashSet<String>) {
+        let mut known = self.memory.resources();
+        known.extend(self.failures.resources());
+        known.extend(self.runner.metrics.labelled());
+        for name in known.iter().filter(|n| !alive.contains(*n)) {
+            self.forget(name);
+        }
+    }
+}
+
 /// Runs the controller until SIGTERM or SIGINT.
 pub async fn run(runner: Runner, settings: Settings) -> Result<()> {
     // Fail early, in one sentence, when the CRD is missing or access is denied.
@@ -99,13 +119,44 @@ pub async fn run(runner: Runner, settings: Settings) -> Result<()> {
     let result = match state.settings.lease.clone() {
         None => {
             state.runner.metrics.set_leader(true);
-            wiring::run_controller(state.clone(), shutdown(shutdown_rx.clone())).await;
+            let controller = tokio::spawn(wiring::run_controller(
+                state.clone(),
+                shutdown(shutdown_rx.clone()),
+            ));
+            until_stopped(controller, shutdown_rx.clone()).await;
             Ok(())
         }
         Some(lease) => leader::run_with_lease(state.clone(), &lease, shutdown_rx.clone()).await,
     };
     let _ = server.await;
     result
+}
+
+/// How long passes in flight may take to finish once shutdown is asked for
+/// (a request to an unreachable API server can hang far longer); then they
+/// are dropped. Kubernetes' default grace period is 30s.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Waits for the controller task to end: on its own, or, once shutdown is
+/// asked for, within [`SHUTDOWN_GRACE`], after which it is aborted.
+async fn until_stopped(
+    mut controller: tokio::task::JoinHandle<()>,
+    mut stop: watch::Receiver<bool>,
+) {
+    tokio::select! {
+        _ = &mut controller => return,
+        _ = stop.wait_for(|s| *s) => {}
+    }
+    drain(&mut controller, SHUTDOWN_GRACE).await;
+}
+
+/// Gives a stopping controller task `limit` to finish its passes, then aborts it.
+async fn drain(controller: &mut tokio::task::JoinHandle<()>, limit: Duration) {
+    if tokio::time::timeout(limit, &mut *controller).await.is_err() {
+        tracing::warn!("passes still in flight after {limit:?}; stopping without them");
+        controller.abort();
+        let _ = controller.await;
+    }
 }
 
 /// Resolves once shutdown has been asked for.
