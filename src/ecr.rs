@@ -372,6 +372,15 @@ impl TokenSource {
     ) -> Result<Token, TokenError> {
         let slot = {
             let mut cache = self.cache.lock().await;
+            // Slots no one is filling and whose token is too old to share are
+            // dropped: the cache holds only what the last `max_age` fetched,
+            // not one slot per credentials Secret version ever seen.
+            if let Some(max) = self.max_age {
+                cache.retain(|_, slot| match slot.try_lock() {
+                    Ok(held) => held.as_ref().is_some_and(|(_, at)| at.elapsed() < max),
+                    Err(_) => true,
+                });
+            }
             cache
                 .entry(TokenKey {
                     credentials: creds.key.clone(),
@@ -390,6 +399,11 @@ impl TokenSource {
         let token = self.fetch(creds, region).await?;
         *slot = Some((token.clone(), Instant::now()));
         Ok(token)
+    }
+
+    /// How many (credentials, region) slots the cache holds.
+    pub async fn cached(&self) -> usize {
+        self.cache.lock().await.len()
     }
 
     async fn fetch(&self, creds: &ResolvedCredentials, region: &str) -> Result<Token, TokenError> {

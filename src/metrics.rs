@@ -26,6 +26,13 @@ pub struct ResourceLabel {
     pub resource: String,
 }
 
+/// Label set naming a kind of per-resource state.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct KindLabel {
+    /// What is counted.
+    pub kind: String,
+}
+
 /// All metrics, registered once.
 pub struct Metrics {
     registry: Registry,
@@ -37,6 +44,9 @@ pub struct Metrics {
     secrets_written: Counter,
     secret_applies: Counter,
     expiry: Family<ResourceLabel, Gauge<i64, AtomicI64>>,
+    /// The resources with an expiry series, so a deleted one can be found.
+    labelled: std::sync::Mutex<std::collections::HashSet<String>>,
+    memory: Family<KindLabel, Gauge<i64, AtomicI64>>,
     leader: Gauge,
 }
 
@@ -84,9 +94,15 @@ impl Metrics {
         );
         let expiry = Family::<ResourceLabel, Gauge<i64, AtomicI64>>::default();
         registry.register(
-            "token_expiry_seconds",
-            "Seconds until the earliest token of a resource expires (negative: already expired)",
+            "token_expiry_timestamp_seconds",
+            "When the earliest token of a resource expires, in seconds since the epoch (alert on this minus time(): it stays true when passes stop)",
             expiry.clone(),
+        );
+        let memory = Family::<KindLabel, Gauge<i64, AtomicI64>>::default();
+        registry.register(
+            "memory_entries",
+            "Entries the controller keeps per kind (payloads, backoff, write_only, token_cache, expiry_series); each is removed when its resource is deleted",
+            memory.clone(),
         );
         let leader = Gauge::default();
         registry.register(
@@ -103,6 +119,8 @@ impl Metrics {
             secrets_written,
             secret_applies,
             expiry,
+            labelled: Default::default(),
+            memory,
             leader,
         }
     }
@@ -137,28 +155,43 @@ impl Metrics {
         self.secret_applies.inc();
     }
 
-    /// Records seconds until a resource's token expires.
-    pub fn expiry(&self, resource: &str, expires_at: Option<Timestamp>, now: Timestamp) {
+    /// Records when a resource's token expires.
+    pub fn expiry(&self, resource: &str, expires_at: Option<Timestamp>) {
         let label = ResourceLabel {
             resource: resource.to_string(),
         };
+        let mut labelled = self.labelled.lock().unwrap_or_else(|p| p.into_inner());
         match expires_at {
             Some(t) => {
-                self.expiry
-                    .get_or_create(&label)
-                    .set(t.as_second() - now.as_second());
+                self.expiry.get_or_create(&label).set(t.as_second());
+                labelled.insert(label.resource);
             }
             None => {
                 self.expiry.remove(&label);
+                labelled.remove(resource);
             }
         }
     }
 
-    /// Drops a deleted resource's gauge.
+    /// Drops a deleted resource's series.
     pub fn forget(&self, resource: &str) {
-        self.expiry.remove(&ResourceLabel {
-            resource: resource.to_string(),
-        });
+        self.expiry(resource, None);
+    }
+
+    /// The resources that have a series.
+    pub fn labelled(&self) -> Vec<String> {
+        let labelled = self.labelled.lock().unwrap_or_else(|p| p.into_inner());
+        labelled.iter().cloned().collect()
+    }
+
+    /// Sets the entry counts of a long-running process's per-resource state,
+    /// so that its growth can be watched (and benchmarked).
+    pub fn memory_entries(&self, kind: &str, n: usize) {
+        self.memory
+            .get_or_create(&KindLabel {
+                kind: kind.to_string(),
+            })
+            .set(n as i64);
     }
 
     /// Sets whether this replica leads.
@@ -187,16 +220,18 @@ mod tests {
         m.token_calls.inc();
         m.secrets_written(3);
         let now = Timestamp::now();
-        m.expiry(
-            "team-a",
-            Some(now + jiff::SignedDuration::from_secs(60)),
-            now,
-        );
+        m.expiry("team-a", Some(now + jiff::SignedDuration::from_secs(60)));
         let text = m.render();
         assert!(text.contains("ecrcreds_reconciles_total 2"), "{text}");
         assert!(text.contains("ecrcreds_reconcile_errors_total{reason=\"EcrUnreachable\"} 1"));
         assert!(text.contains("ecrcreds_token_calls_total 1"));
         assert!(text.contains("ecrcreds_secrets_written_total 3"));
-        assert!(text.contains("ecrcreds_token_expiry_seconds{resource=\"team-a\"} 60"));
+        let at = now.as_second() + 60;
+        assert!(text.contains(&format!(
+            "ecrcreds_token_expiry_timestamp_seconds{{resource=\"team-a\"}} {at}"
+        )));
+        m.forget("team-a");
+        assert!(!m.render().contains("resource=\"team-a\""));
+        assert!(m.labelled().is_empty());
     }
 }

@@ -407,8 +407,14 @@ async fn nothing_is_written_when_nothing_is_due_and_the_annotation_forces_a_refr
         .resource_version();
     let written = ctl.metric("ecrcreds_secrets_written_total");
 
-    // Nothing due: no token call, no write, status untouched.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Nothing due: a pass (made by a namespace event) calls no token, writes
+    // nothing, leaves the status untouched.
+    let passes = ctl.metric("ecrcreds_reconciles_total");
+    label_namespace(&client, &ns, json!({"poke": "1"})).await;
+    eventually(SETTLE, || async {
+        ctl.metric("ecrcreds_reconciles_total") > passes
+    })
+    .await;
     assert_eq!(token_calls(&moto_url(), &key).len(), 1);
     assert_eq!(
         secret(&client, &ns, "ecr-due")
@@ -630,8 +636,10 @@ async fn two_replicas_elect_one_writer_and_hand_over_when_it_dies() {
     .await;
     let handover = start.elapsed();
     eprintln!("replica-b took over {handover:?} after replica-a was killed (lease duration 3s)");
+    // The figure belongs to the benchmarks; here only a bound with slack
+    // for a loaded 2-core machine: the 3s Lease plus 5s.
     assert!(
-        handover <= Duration::from_secs(3) + Duration::from_secs(2),
+        handover <= Duration::from_secs(3) + Duration::from_secs(5),
         "handover took {handover:?}"
     );
     // And the work continues on the new leader.
@@ -715,7 +723,12 @@ async fn deletion_policy_delete_removes_only_ours_and_retain_leaves_everything()
         api.get_opt(&ret).await.unwrap().is_none()
     })
     .await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // Once the controller has seen the deletion (it forgets the resource's
+    // series), the Secret and the entry are still there.
+    eventually(SETTLE, || async {
+        !ctl.metrics().contains(&format!("resource=\"{ret}\""))
+    })
+    .await;
     assert!(has_secret(&client, &keep, "ecr-ret").await);
     let names: Vec<String> = sas
         .get("default")
@@ -799,5 +812,116 @@ async fn a_newer_token_written_by_refresh_is_never_replaced_by_the_controllers_o
     // Nor did it fetch a token of its own to get ahead again: its first one
     // and the plugin's are all ECR saw.
     assert_eq!(token_calls(&moto_url(), &key).len(), 2);
+    ctl.assert_clean_logs();
+}
+
+#[tokio::test]
+async fn a_foreign_data_key_in_our_secret_is_left_alone_and_makes_no_pass_a_write() {
+    let OneNamespace {
+        client,
+        ns,
+        name,
+        ctl,
+        ..
+    } = one_namespace_ready("ctl-key", "ecr-key", json!({}), &[]).await;
+    // Someone adds a key of their own to our Secret.
+    Api::<Secret>::namespaced(client.clone(), &ns)
+        .patch(
+            "ecr-key",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"stringData": {"note": "added by hand"}})),
+        )
+        .await
+        .unwrap();
+    let edited = secret(&client, &ns, "ecr-key").await.unwrap();
+    let passes = ctl.metric("ecrcreds_reconciles_total");
+    let written = ctl.metric("ecrcreds_secrets_written_total");
+    // The edit triggers a pass; a namespace event another.
+    eventually(SETTLE, || async {
+        ctl.metric("ecrcreds_reconciles_total") > passes
+    })
+    .await;
+    label_namespace(&client, &ns, json!({"poke": "1"})).await;
+    eventually(SETTLE, || async {
+        ctl.metric("ecrcreds_reconciles_total") > passes + 1.0
+    })
+    .await;
+    let now = secret(&client, &ns, "ecr-key").await.unwrap();
+    assert_eq!(now.resource_version(), edited.resource_version());
+    assert_eq!(now.data.unwrap()["note"].0, b"added by hand");
+    assert_eq!(ctl.metric("ecrcreds_secrets_written_total"), written);
+    assert!(
+        !events_about(&client, &name)
+            .await
+            .iter()
+            .any(|e| e.reason.as_deref() == Some("Repaired")),
+        "each pass counted the Secret as rewritten"
+    );
+    // The expiry as a timestamp: an alert on it minus time() keeps firing
+    // even when passes stop.
+    let expires = get_resource(&client, &name)
+        .await
+        .status
+        .unwrap()
+        .expires_at
+        .unwrap()
+        .0;
+    let series = format!("ecrcreds_token_expiry_timestamp_seconds{{resource=\"{name}\"}}");
+    assert_eq!(
+        ctl.metric(&series),
+        expires.as_second() as f64,
+        "{}",
+        ctl.metrics()
+    );
+}
+
+#[tokio::test]
+async fn a_token_near_expiry_is_refreshed_whatever_a_fast_clock_wrote_for_the_next_refresh() {
+    install_crd();
+    let client = client().await;
+    let id = unique("ctl-skewnext");
+    let ns = unique("ctl-skewnext");
+    namespaces(&client, &[&ns], &[]).await;
+    let key = access_key("ctlskewnext");
+    // 90-second tokens, written by a one-shot refresh from a laptop whose
+    // clock ran a day fast: its nextRefreshTime is tomorrow.
+    set_token_lifetime(&moto_url(), &key, 90.0);
+    let name = unique("ctl-skewnext");
+    create_for(
+        &client,
+        &id,
+        &name,
+        json!({"secretName": "ecr-skew", "namespaces": [ns], "registries": [REG]}),
+    )
+    .await;
+    let r = run(bin(&key).args(["refresh", &name]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let tomorrow = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24);
+    Api::<ECRPullSecret>::all(client.clone())
+        .patch_status(
+            &name,
+            &PatchParams::default(),
+            &Patch::Merge(json!({"status": {"nextRefreshTime": tomorrow.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()}})),
+        )
+        .await
+        .unwrap();
+    let first = ready(&client, &name).await.unwrap();
+    let expiry = first.expires_at.clone().unwrap().0;
+    let first_password = auths(&secret(&client, &ns, "ecr-skew").await.unwrap())[REG]
+        .1
+        .clone();
+
+    let ctl = ControllerProc::start(&id, &key, &[], &[]);
+    eventually(Duration::from_secs(120), || async {
+        secret(&client, &ns, "ecr-skew")
+            .await
+            .is_some_and(|s| auths(&s)[REG].1 != first_password)
+    })
+    .await;
+    assert!(
+        jiff::Timestamp::now() < expiry,
+        "refreshed only after the token expired at {expiry}"
+    );
+    assert!(ctl.logs().contains("token expires soon"), "{}", ctl.logs());
     ctl.assert_clean_logs();
 }

@@ -937,3 +937,244 @@ type Case<'a> = (Vec<String>, Vec<(&'a str, Option<&'a str>)>, i32, &'a str);
 fn v(args: &[&str]) -> Vec<String> {
     args.iter().map(|s| s.to_string()).collect()
 }
+
+#[tokio::test]
+async fn a_leader_cut_off_from_the_api_server_stops_writing_before_its_lease_runs_out() {
+    let _shared = EXCLUSIVE.read().await;
+    install_crd();
+    let client = client().await;
+    let id = unique("flt-brown");
+    let nss = many_namespaces(&client, &id, 300, ("flt-brown", &id)).await;
+    let lease = unique("flt-brown");
+    let lease_secs = 6;
+    let flags = |who: &str| -> Vec<String> {
+        let mut f = lease_flags(&lease, who);
+        let i = f.iter().position(|a| a == "--lease-duration").unwrap();
+        f[i + 1] = format!("{lease_secs}s");
+        f
+    };
+    // The leader reaches the API server through a proxy that can cut it off,
+    // as the audited admin, so its writes can be told apart in the audit log.
+    let proxy = TcpProxy::to_api_server();
+    let kubeconfig = proxy.kubeconfig(&var("ECRCREDS_TEST_AUDITED_KUBECONFIG"));
+    let fa = flags("brown-a");
+    let a = ControllerProc::start(
+        &id,
+        &access_key("fltbrown"),
+        &fa.iter().map(String::as_str).collect::<Vec<_>>(),
+        &[("KUBECONFIG", kubeconfig.to_str().unwrap())],
+    );
+    eventually(Duration::from_secs(20), || async {
+        a.metric("ecrcreds_leader") == 1.0
+    })
+    .await;
+    let fb = flags("brown-b");
+    let b = ControllerProc::start(
+        &id,
+        &access_key("fltbrown"),
+        &fb.iter().map(String::as_str).collect::<Vec<_>>(),
+        &[],
+    );
+    let name = unique("flt-brown");
+    create_for(
+        &client,
+        &id,
+        &name,
+        json!({"secretName": "ecr-brown", "namespaceSelector": {"matchLabels": {"flt-brown": id}},
+               "registries": [REG]}),
+    )
+    .await;
+    // Cut the leader off in the middle of its fan-out, for longer than the
+    // Lease, while the standby talks to the API server directly.
+    eventually(Duration::from_secs(30), || async {
+        our_secrets(&client, &name).await.0 >= 20
+    })
+    .await;
+    proxy.set("stall");
+    let cut = Instant::now();
+    eventually(Duration::from_secs(30), || async {
+        holder(&client, &lease).await.as_deref() == Some("brown-b")
+    })
+    .await;
+    eprintln!(
+        "brownout: the standby took over {:?} after the cut",
+        cut.elapsed()
+    );
+    while cut.elapsed() < Duration::from_secs(2 * lease_secs + 2) {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // The partition heals; the old leader may write again if it still
+    // believes it leads. Watch for 10 s.
+    proxy.set("pass");
+    eventually(Duration::from_secs(60), || async {
+        ready(&client, &name).await.is_some_and(|r| r.0 == "True")
+            && our_secrets(&client, &name).await.0 == nss.len()
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    assert_eq!(
+        a.metric("ecrcreds_leader"),
+        0.0,
+        "the old leader still says it leads"
+    );
+    assert_eq!(b.metric("ecrcreds_leader"), 1.0);
+
+    // When the old leader's Lease ran out: its last renewal, plus the Lease.
+    let writes = audited_writes();
+    let renewals: Vec<_> = writes
+        .iter()
+        .filter(|w| w.resource == "leases" && w.name == lease && w.code < 300)
+        .collect();
+    let last_renewal = renewals
+        .iter()
+        .map(|w| w.received)
+        .max()
+        .expect("the leader renewed");
+    let ran_out = last_renewal + jiff::SignedDuration::from_secs(lease_secs as i64);
+    let late: Vec<_> = writes
+        .iter()
+        .filter(|w| w.received > ran_out && w.resource != "leases")
+        .collect();
+    let last_write = writes
+        .iter()
+        .filter(|w| w.resource != "leases")
+        .map(|w| w.received)
+        .max();
+    eprintln!(
+        "brownout: old leader's last renewal {last_renewal}, lease ran out {ran_out}, its last write {last_write:?}; {} writes after",
+        late.len()
+    );
+    assert!(
+        late.is_empty(),
+        "the old leader made {} writes after its Lease ran out, the first: {:?}",
+        late.len(),
+        late.iter().take(3).collect::<Vec<_>>()
+    );
+    let (count, blank, _) = our_secrets(&client, &name).await;
+    assert_eq!((count, blank), (nss.len(), 0));
+    a.assert_clean_logs();
+    b.assert_clean_logs();
+}
+
+async fn holder(client: &Client, lease: &str) -> Option<String> {
+    Api::<k8s_openapi::api::coordination::v1::Lease>::namespaced(client.clone(), "default")
+        .get_opt(lease)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|l| l.spec)
+        .and_then(|s| s.holder_identity)
+        .filter(|h| !h.is_empty())
+}
+
+#[tokio::test]
+async fn one_malformed_resource_gets_its_own_error_and_the_others_carry_on() {
+    // Loosens the CRD for a moment: nothing else may run meanwhile.
+    let _only = EXCLUSIVE.write().await;
+    install_crd();
+    let client = client().await;
+    let id = unique("flt-malformed");
+    let ns = unique("flt-malformed");
+    namespaces(&client, &[&ns], &[]).await;
+    // A resource written under a looser schema (or with validation off):
+    // `namespaces` is a string, not a list. The CRD is put back right after.
+    use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+    let crds = Api::<CustomResourceDefinition>::all(client.clone());
+    let mut loose = crds.get("ecrpullsecrets.alchemy.com").await.unwrap();
+    loose.metadata.managed_fields = None;
+    let schema = loose.spec.versions[0].schema.as_mut().unwrap();
+    let props = schema
+        .open_api_v3_schema
+        .as_mut()
+        .unwrap()
+        .properties
+        .as_mut()
+        .unwrap();
+    props.insert(
+        "spec".into(),
+        serde_json::from_value(
+            json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true}),
+        )
+        .unwrap(),
+    );
+    crds.replace("ecrpullsecrets.alchemy.com", &PostParams::default(), &loose)
+        .await
+        .unwrap();
+    let bad = unique("flt-malformed-bad");
+    let dynamic = kube::api::ApiResource::erase::<ECRPullSecret>(&());
+    let raw: Api<kube::api::DynamicObject> = Api::all_with(client.clone(), &dynamic);
+    let obj: kube::api::DynamicObject = serde_json::from_value(json!({
+        "apiVersion": "alchemy.com/v1alpha1",
+        "kind": "ECRPullSecret",
+        "metadata": {"name": bad, "labels": {"ecrcreds-test": id}},
+        "spec": {"secretName": "ecr-bad", "namespaces": ns},
+    }))
+    .unwrap();
+    // The API server takes a moment to serve a changed CRD schema.
+    let start = Instant::now();
+    let created = loop {
+        match raw.create(&PostParams::default(), &obj).await {
+            Ok(o) => break Ok(o),
+            Err(e) if start.elapsed() > Duration::from_secs(30) => break Err(e),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    };
+    let restored = run(bin("AKIARESTORE").arg("install"));
+    created.expect("the loose schema took the malformed resource");
+    assert_eq!(restored.code, 0, "{}", restored.stderr);
+    // And the strict schema is back before anything else runs.
+    let probe: kube::api::DynamicObject = serde_json::from_value(json!({
+        "apiVersion": "alchemy.com/v1alpha1", "kind": "ECRPullSecret",
+        "metadata": {"name": unique("flt-malformed-probe")},
+        "spec": {"secretName": "x", "namespaces": "not-a-list"},
+    }))
+    .unwrap();
+    eventually(Duration::from_secs(30), || async {
+        raw.create(
+            &PostParams {
+                dry_run: true,
+                ..Default::default()
+            },
+            &probe,
+        )
+        .await
+        .is_err()
+    })
+    .await;
+
+    let key = access_key("fltmalformed");
+    let ctl = ControllerProc::start(&id, &key, &[], &[]);
+    let good = unique("flt-malformed-good");
+    create_for(
+        &client,
+        &id,
+        &good,
+        json!({"secretName": "ecr-good", "namespaces": [ns], "registries": [REG]}),
+    )
+    .await;
+    eventually(Duration::from_secs(30), || async {
+        ready(&client, &good).await.is_some_and(|r| r.0 == "True")
+    })
+    .await;
+    assert!(secret(&client, &ns, "ecr-good").await.is_some());
+    // The malformed one: its own warning, naming it, and an Event.
+    eventually(Duration::from_secs(30), || async {
+        ctl.logs().contains(&format!(
+            "ECRPullSecret {bad} does not match the resource's schema"
+        ))
+    })
+    .await;
+    eventually(Duration::from_secs(30), || async {
+        Api::<k8s_openapi::api::core::v1::Event>::all(client.clone())
+            .list(&ListParams::default().fields(&format!("involvedObject.name={bad}")))
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .any(|e| e.reason.as_deref() == Some("InvalidResource"))
+    })
+    .await;
+    assert!(secret(&client, &ns, "ecr-bad").await.is_none());
+    raw.delete(&bad, &DeleteParams::default()).await.unwrap();
+    ctl.assert_clean_logs();
+}

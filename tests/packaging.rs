@@ -464,7 +464,12 @@ async fn install_and_run_as_the_charts_service_account(
         v
     };
     let before = versions().await;
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    // Counted, not timed: at least two more passes (resyncs every 2s).
+    let passes = ctl.metric("ecrcreds_reconciles_total");
+    eventually(Duration::from_secs(60), || async {
+        ctl.metric("ecrcreds_reconciles_total") >= passes + 2.0
+    })
+    .await;
     assert_eq!(
         versions().await,
         before,

@@ -51,6 +51,16 @@ impl Failures {
         self.lock().remove(name);
     }
 
+    /// How many resources are backing off.
+    pub(super) fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// The resources backing off.
+    pub(super) fn resources(&self) -> Vec<String> {
+        self.lock().keys().cloned().collect()
+    }
+
     /// Time left in a resource's backoff, unless the resource itself changed.
     pub(super) fn remaining(&self, name: &str, trigger: Option<u64>) -> Option<Duration> {
         let failures = self.lock();

@@ -10,16 +10,37 @@ use kube::ResourceExt;
 use kube::runtime::controller::Action;
 
 use super::State;
-use super::wiring::trigger_hash;
+use super::wiring::{resource_trigger, trigger_hash};
 use crate::crd::{
     DEFAULT_REFRESH_INTERVAL, DeletionPolicy, ECRPullSecret, FINALIZER, REFRESH_ANNOTATION,
 };
 use crate::error::{Error, Result};
 use crate::kube_api;
+use crate::kube_api::watches::Guarded;
 use crate::reconcile::{self, Mode, Pass, schedule};
 
-/// Reconciles one resource and says when to come back.
-pub(super) async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) -> Result<Action> {
+/// Reconciles one resource and says when to come back. A stored resource that
+/// does not read as one of ours is reported (a log line and an Event) and
+/// left alone until it changes; the others carry on.
+pub(super) async fn reconcile_one(obj: Arc<Guarded>, state: Arc<State>) -> Result<Action> {
+    match &obj.0 {
+        Ok(valid) => reconcile_valid(valid, &state).await,
+        Err(invalid) => {
+            let name = invalid.metadata.name.clone().unwrap_or_default();
+            let note = format!(
+                "ECRPullSecret {name} does not match the resource's schema ({}); fix it with `kubectl edit ecrpullsecret {name}`",
+                invalid.error
+            );
+            tracing::warn!(resource = %name, "{note}");
+            state.runner.metrics.error("InvalidResource");
+            kube_api::events::publish_invalid(&state.runner.recorder, &invalid.metadata, note)
+                .await;
+            Ok(Action::await_change())
+        }
+    }
+}
+
+async fn reconcile_valid(obj: &ECRPullSecret, state: &State) -> Result<Action> {
     let started = Instant::now();
     let name = obj.name_any();
     let runner = &state.runner;
@@ -32,16 +53,14 @@ pub(super) async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) ->
                 let done = reconcile::clean_up(runner, &name).await?;
                 tracing::info!(resource = %name, objects = done.len(), "cleaned up before deletion");
             }
-            kube_api::resources::set_finalizer(&runner.client, &obj, false).await?;
+            kube_api::resources::set_finalizer(&runner.client, obj, false).await?;
         }
         // Gone: nothing about it is kept.
-        runner.metrics.forget(&name);
-        state.memory.forget(&name);
-        state.failures.succeeded(&name);
+        state.forget(&name);
         return Ok(Action::await_change());
     }
     if wants_finalizer != has_finalizer {
-        kube_api::resources::set_finalizer(&runner.client, &obj, wants_finalizer).await?;
+        kube_api::resources::set_finalizer(&runner.client, obj, wants_finalizer).await?;
     }
     if obj.spec.suspended() {
         tracing::debug!(resource = %name, "suspended");
@@ -61,7 +80,7 @@ pub(super) async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) ->
     // would fetch a token. A repair with the payload in hand calls only the API
     // server, so one namespace that keeps failing does not delay a new one. A
     // change the user made to the resource itself retries at once.
-    let trigger = trigger_hash(&obj);
+    let trigger = resource_trigger(obj);
     let fetches_token = due.is_some() || !state.memory.has_payload(&name);
     if fetches_token && let Some(wait) = state.failures.remaining(&name, trigger) {
         return Ok(Action::requeue(wait));
@@ -86,7 +105,7 @@ pub(super) async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) ->
         memory: Some(&state.memory),
         progress: None,
     };
-    let outcome = reconcile::reconcile(runner, &obj, pass).await?;
+    let outcome = reconcile::reconcile(runner, obj, pass).await?;
     runner
         .metrics
         .observe_duration(started.elapsed().as_secs_f64());
@@ -117,7 +136,7 @@ pub(super) async fn reconcile_one(obj: Arc<ECRPullSecret>, state: Arc<State>) ->
 }
 
 /// API errors: back off, doubling per consecutive failure.
-pub(super) fn error_policy(obj: Arc<ECRPullSecret>, err: &Error, state: Arc<State>) -> Action {
+pub(super) fn error_policy(obj: Arc<Guarded>, err: &Error, state: Arc<State>) -> Action {
     let name = obj.name_any();
     tracing::warn!(resource = %name, "{err}");
     state.runner.metrics.error("ApiError");

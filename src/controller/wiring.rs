@@ -7,30 +7,54 @@ use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use futures::StreamExt;
+use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::core::v1::{Namespace, Secret, ServiceAccount};
-use kube::ResourceExt;
 use kube::core::PartialObjectMeta;
 use kube::runtime::controller::{Config as ControllerConfig, Controller};
 use kube::runtime::reflector::{self, ObjectRef, Store};
+use kube::runtime::watcher;
 use kube::runtime::{PredicateConfig, WatchStreamExt};
+use kube::{Resource, ResourceExt};
 
 use super::State;
 use super::pass::{error_policy, reconcile_one};
 use crate::crd::{ECRPullSecret, OWNER_LABEL, REFRESH_ANNOTATION};
+use crate::kube_api::watches::Guarded;
 use crate::kube_api::{self, service_accounts::lists_pull_secret};
 use crate::reconcile::SecretAccess;
 
 /// Hash of what should trigger a pass when the resource itself changes: spec
 /// (generation), the refresh-request annotation, deletion and finalizers. Our
 /// own status writes change none of these, so they do not loop back.
-pub(super) fn trigger_hash(obj: &ECRPullSecret) -> Option<u64> {
+pub(super) fn trigger_hash(obj: &Guarded) -> Option<u64> {
+    // A malformed resource has no spec of ours to go by: any change of it may
+    // be its fix.
+    meta_hash(obj.meta(), obj.0.is_err())
+}
+
+/// [`trigger_hash`] of a resource that reads as ours.
+pub(super) fn resource_trigger(obj: &ECRPullSecret) -> Option<u64> {
+    meta_hash(obj.meta(), false)
+}
+
+fn meta_hash(meta: &kube::api::ObjectMeta, every_change: bool) -> Option<u64> {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    obj.metadata.generation.hash(&mut h);
-    obj.annotations().get(REFRESH_ANNOTATION).hash(&mut h);
-    obj.metadata.deletion_timestamp.is_some().hash(&mut h);
-    obj.finalizers().hash(&mut h);
+    meta.generation.hash(&mut h);
+    meta.annotations
+        .as_ref()
+        .and_then(|a| a.get(REFRESH_ANNOTATION))
+        .hash(&mut h);
+    meta.deletion_timestamp.is_some().hash(&mut h);
+    meta.finalizers.hash(&mut h);
+    if every_change {
+        meta.resource_version.hash(&mut h);
+    }
     Some(h.finish())
+}
+
+/// The resources in the store that read as ours.
+fn valid(store: &Store<Guarded>) -> Vec<Arc<Guarded>> {
+    store.state().into_iter().filter(|r| r.0.is_ok()).collect()
 }
 
 /// Builds and runs the kube-runtime controller until `stop` resolves.
@@ -41,7 +65,18 @@ pub(super) async fn run_controller(
     let client = &state.runner.client;
     let settings = &state.settings;
     let (reader, writer) = reflector::store();
+    // Deleted resources are forgotten at once; those deleted while the watch
+    // was down, after each full list.
+    let (forget, alive) = (state.clone(), reader.clone());
     let resources = kube_api::watches::resources(client, settings.selector.as_deref(), writer)
+        .inspect_ok(move |event| match event {
+            watcher::Event::Delete(obj) => forget.forget(&obj.name_any()),
+            watcher::Event::InitDone => {
+                forget.sweep(&alive.state().iter().map(|o| o.name_any()).collect())
+            }
+            _ => {}
+        })
+        .applied_objects()
         .predicate_filter(trigger_hash, PredicateConfig::default());
     let namespaces = kube_api::watches::namespaces(client);
     // Without permission to read Secrets there is no watch: the resync timer
@@ -54,6 +89,7 @@ pub(super) async fn run_controller(
     let service_accounts = kube_api::watches::service_accounts(client);
 
     let ns_store = reader.clone();
+    let secret_store = reader.clone();
     let sa_store = reader.clone();
     Controller::for_stream(resources, reader)
         .with_config(
@@ -62,15 +98,30 @@ pub(super) async fn run_controller(
                 .concurrency(settings.workers),
         )
         .watches_stream(namespaces, move |ns| for_namespace(&ns_store, &ns))
-        .watches_stream(secrets, for_secret)
+        .watches_stream(secrets, move |s| for_secret(&secret_store, s))
         .watches_stream(service_accounts, move |sa| {
             for_service_account(&sa_store, &sa)
         })
         .graceful_shutdown_on(stop)
         .run(reconcile_one, error_policy, state.clone())
         .for_each(|res| async move {
-            if let Err(e) = res {
-                tracing::debug!(error = %crate::error::root_cause(&e), "controller event");
+            use kube::runtime::controller::Error as E;
+            match res {
+                Ok(_) => {}
+                // A watch that fails (a 403, the API server gone) is retried
+                // with backoff, but must be seen: triggers stop meanwhile.
+                Err(E::QueueError(e)) => {
+                    tracing::warn!(
+                        "a watch failed, retrying with backoff: {}",
+                        crate::error::root_cause(&e)
+                    )
+                }
+                Err(e @ E::RunnerError(_)) => tracing::warn!("controller: {e}"),
+                // Already logged by error_policy, or a resource deleted
+                // before its pass.
+                Err(e) => {
+                    tracing::debug!(error = %crate::error::root_cause(&e), "controller event")
+                }
             }
         })
         .await;
@@ -78,17 +129,16 @@ pub(super) async fn run_controller(
 
 /// Resources that name the namespace or may select it.
 fn for_namespace(
-    store: &Store<ECRPullSecret>,
+    store: &Store<Guarded>,
     ns: &PartialObjectMeta<Namespace>,
-) -> Vec<ObjectRef<ECRPullSecret>> {
+) -> Vec<ObjectRef<Guarded>> {
     let name = ns.name_any();
-    store
-        .state()
+    valid(store)
         .iter()
         // A namespace entering or leaving a selector both matter (the Secret,
         // the status counts), and the old labels are not known here: every
         // resource with a selector takes a (cheap, usually write-free) pass.
-        .filter(|r| may_target(r, &name))
+        .filter(|r| r.0.as_ref().is_ok_and(|r| may_target(r, &name)))
         .map(|r| ObjectRef::from_obj(r.as_ref()))
         .collect()
 }
@@ -99,24 +149,26 @@ fn may_target(r: &ECRPullSecret, ns: &str) -> bool {
 }
 
 /// The resource a managed Secret belongs to.
-fn for_secret(secret: PartialObjectMeta<Secret>) -> Option<ObjectRef<ECRPullSecret>> {
-    secret
-        .labels()
-        .get(OWNER_LABEL)
-        .map(|owner| ObjectRef::new(owner))
+fn for_secret(
+    store: &Store<Guarded>,
+    secret: PartialObjectMeta<Secret>,
+) -> Option<ObjectRef<Guarded>> {
+    // Only resources this controller handles (a `-l` selector may leave the
+    // owner out): a trigger for one it never sees would be retried for nothing.
+    let owner = ObjectRef::new(secret.labels().get(OWNER_LABEL)?);
+    store.get(&owner).is_some().then_some(owner)
 }
 
 /// Resources that want an entry in this ServiceAccount and do not have one.
-fn for_service_account(
-    store: &Store<ECRPullSecret>,
-    sa: &ServiceAccount,
-) -> Vec<ObjectRef<ECRPullSecret>> {
+fn for_service_account(store: &Store<Guarded>, sa: &ServiceAccount) -> Vec<ObjectRef<Guarded>> {
     let ns = sa.namespace().unwrap_or_default();
     let name = sa.name_any();
-    store
-        .state()
+    valid(store)
         .iter()
-        .filter(|r| {
+        .filter(|guarded| {
+            let Ok(r) = &guarded.0 else {
+                return false;
+            };
             let wanted = r.spec.service_accounts();
             let wants_sa = wanted.iter().any(|w| w == "*" || *w == name);
             wants_sa && may_target(r, &ns) && !lists_pull_secret(sa, &r.spec.secret_name)

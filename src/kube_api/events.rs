@@ -33,6 +33,29 @@ pub async fn publish(
     }
 }
 
+/// Publishes a Warning about a stored resource that does not match our types
+/// (written with validation off, or under an older schema).
+pub async fn publish_invalid(recorder: &Recorder, meta: &kube::api::ObjectMeta, note: String) {
+    let ev = Event {
+        type_: EventType::Warning,
+        reason: "InvalidResource".into(),
+        note: Some(note),
+        action: "Refresh".into(),
+        secondary: None,
+    };
+    let reference = k8s_openapi::api::core::v1::ObjectReference {
+        api_version: Some(ECRPullSecret::api_version(&()).into_owned()),
+        kind: Some(ECRPullSecret::kind(&()).into_owned()),
+        name: meta.name.clone(),
+        uid: meta.uid.clone(),
+        resource_version: meta.resource_version.clone(),
+        ..Default::default()
+    };
+    if let Err(e) = recorder.publish(&ev, &reference).await {
+        tracing::warn!(error = %crate::error::root_cause(&e), "could not record event");
+    }
+}
+
 /// Events whose involved object is the resource `name`.
 pub async fn about(client: &Client, name: &str) -> Result<Vec<CoreEvent>> {
     let lp = ListParams::default().fields(&format!(

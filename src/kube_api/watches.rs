@@ -1,10 +1,11 @@
-//! The watch streams the controller runs on: resources (cached), namespaces
+//! The watch streams the controller runs on: resources (cached, each read
+//! through a [`DeserializeGuard`]), namespaces
 //! (metadata only), our Secrets (by label, metadata only) and ServiceAccounts
 //! (streamed, not cached). Each retries with kube's default backoff.
 
 use futures::Stream;
 use k8s_openapi::api::core::v1::{Namespace, Secret, ServiceAccount};
-use kube::core::PartialObjectMeta;
+use kube::core::{DeserializeGuard, PartialObjectMeta};
 use kube::runtime::WatchStreamExt;
 use kube::runtime::reflector::store::Writer;
 use kube::runtime::watcher::{self, watcher};
@@ -13,21 +14,25 @@ use serde::de::DeserializeOwned;
 
 use crate::crd::{ECRPullSecret, MANAGED_BY_LABEL, MANAGED_BY_VALUE};
 
-/// Resources (those matching `selector`, if given), written into `store` as
-/// they change.
+/// A resource as stored, or the error that kept it from reading as one: a
+/// single malformed object (written with validation off, or under an older
+/// schema) must not stop the watch of all the others.
+pub type Guarded = DeserializeGuard<ECRPullSecret>;
+
+/// Every change to the resources (those matching `selector`, if given),
+/// written into `store` as it comes.
 pub fn resources(
     client: &Client,
     selector: Option<&str>,
-    store: Writer<ECRPullSecret>,
-) -> impl Stream<Item = Result<ECRPullSecret, watcher::Error>> + Send + use<> {
+    store: Writer<Guarded>,
+) -> impl Stream<Item = Result<watcher::Event<Guarded>, watcher::Error>> + Send + use<> {
     let mut config = watcher::Config::default();
     if let Some(selector) = selector {
         config = config.labels(selector);
     }
-    watcher(Api::<ECRPullSecret>::all(client.clone()), config)
+    watcher(Api::<Guarded>::all(client.clone()), config)
         .default_backoff()
         .reflect(store)
-        .applied_objects()
 }
 
 /// Namespaces: names and labels only.

@@ -76,6 +76,23 @@ impl Memory {
         &self.write_only
     }
 
+    /// The resources anything is remembered of.
+    pub fn resources(&self) -> Vec<String> {
+        let mut names: Vec<String> = lock(&self.payloads).keys().cloned().collect();
+        names.extend(self.write_only.resources());
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// How many payloads and write-only ledgers are held.
+    pub fn sizes(&self) -> (usize, usize) {
+        (
+            lock(&self.payloads).len(),
+            self.write_only.resources().len(),
+        )
+    }
+
     /// Forgets a deleted resource.
     pub fn forget(&self, resource: &str) {
         self.forget_payload(resource);

@@ -102,6 +102,10 @@ impl Applied {
     pub(super) fn clear(&self) {
         self.lock().clear();
     }
+
+    pub(super) fn resources(&self) -> Vec<String> {
+        self.lock().keys().cloned().collect()
+    }
 }
 
 /// Appended to a refused read of a credentials Secret: where the Helm chart

@@ -13,8 +13,8 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Once, OnceLock};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Once, OnceLock};
 use std::time::{Duration, Instant};
 
 use k8s_openapi::api::core::v1::{Namespace, Secret, ServiceAccount};
@@ -1000,4 +1000,117 @@ pub fn registry_requests() -> Vec<RegistryRequest> {
         requests: Vec<RegistryRequest>,
     }
     serde_json::from_str::<All>(&body).expect("JSON").requests
+}
+
+/// A TCP proxy (testenv/tcp_proxy.py) in front of the API server, that can
+/// cut its clients off as a network partition would.
+pub struct TcpProxy {
+    child: Child,
+    /// Where clients connect.
+    pub port: u16,
+    control: String,
+}
+
+impl TcpProxy {
+    /// Starts one forwarding to the test API server.
+    pub fn to_api_server() -> Self {
+        let (port, control_port) = (free_port(), free_port());
+        let upstream = format!("127.0.0.1:{}", var("ECRCREDS_TEST_API_PORT"));
+        let child = command(var("ECRCREDS_TEST_MOTO_PYTHON"))
+            .arg(var("ECRCREDS_TEST_TCP_PROXY"))
+            .args([
+                "--port",
+                &port.to_string(),
+                "--control-port",
+                &control_port.to_string(),
+            ])
+            .args(["--upstream", &upstream])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the TCP proxy");
+        let control = format!("127.0.0.1:{control_port}");
+        let start = Instant::now();
+        while http_get(&control, "/_fault").is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "TCP proxy did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        TcpProxy {
+            child,
+            port,
+            control,
+        }
+    }
+
+    /// `stall` (a partition) or `pass`.
+    pub fn set(&self, mode: &str) {
+        let (code, body) =
+            http_post(&self.control, "/_fault", &serde_json::json!({"mode": mode})).unwrap();
+        assert_eq!(code, 200, "{body}");
+    }
+
+    /// A copy of the kubeconfig at `path` that reaches the API server through
+    /// this proxy, written next to the test logs.
+    pub fn kubeconfig(&self, path: &str) -> PathBuf {
+        let text = std::fs::read_to_string(path).expect("kubeconfig");
+        let api = format!("127.0.0.1:{}", var("ECRCREDS_TEST_API_PORT"));
+        let out = PathBuf::from(var("ECRCREDS_TESTENV"))
+            .join(format!("{}.kubeconfig", unique("via-proxy")));
+        std::fs::write(
+            &out,
+            text.replace(&api, &format!("127.0.0.1:{}", self.port)),
+        )
+        .unwrap();
+        out
+    }
+}
+
+impl Drop for TcpProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One write the API server's audit log recorded for the audited admin.
+#[derive(Debug, Clone)]
+pub struct AuditedWrite {
+    pub verb: String,
+    pub resource: String,
+    pub namespace: String,
+    pub name: String,
+    pub code: i64,
+    pub received: jiff::Timestamp,
+}
+
+/// Every write of the audited admin (testenv/up.sh's `kubeconfig-audited`).
+pub fn audited_writes() -> Vec<AuditedWrite> {
+    let text = std::fs::read_to_string(var("ECRCREDS_TEST_AUDIT_LOG")).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["user"]["username"] == "audited-admin" && e["stage"] == "ResponseComplete")
+        .map(|e| AuditedWrite {
+            verb: e["verb"].as_str().unwrap_or_default().to_string(),
+            resource: e["objectRef"]["resource"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            namespace: e["objectRef"]["namespace"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            name: e["objectRef"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            code: e["responseStatus"]["code"].as_i64().unwrap_or(0),
+            received: e["requestReceivedTimestamp"]
+                .as_str()
+                .and_then(|t| t.parse().ok())
+                .unwrap_or_default(),
+        })
+        .collect()
 }
