@@ -90,6 +90,8 @@ pub(super) async fn run_controller(
 
     let ns_store = reader.clone();
     let secret_store = reader.clone();
+    let done_store = reader.clone();
+    let done_state = state.clone();
     let sa_store = reader.clone();
     Controller::for_stream(resources, reader)
         .with_config(
@@ -104,9 +106,12 @@ pub(super) async fn run_controller(
         })
         .graceful_shutdown_on(stop)
         .run(reconcile_one, error_policy, state.clone())
-        .for_each(|res| async move {
+        .for_each(|res| async {
             use kube::runtime::controller::Error as E;
             match res {
+                // A resource deleted while its pass ran: the pass may have
+                // remembered things about it after the deletion was seen.
+                Ok((obj, _)) if done_store.get(&obj).is_none() => done_state.forget(&obj.name),
                 Ok(_) => {}
                 // A watch that fails (a 403, the API server gone) is retried
                 // with backoff, but must be seen: triggers stop meanwhile.

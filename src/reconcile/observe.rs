@@ -102,6 +102,10 @@ pub struct Observed {
     pub secrets: SecretsSeen,
     /// ServiceAccounts that may get our entry: namespace → name → object.
     pub service_accounts: HashMap<String, BTreeMap<String, ServiceAccount>>,
+    /// Other ECRPullSecrets that own Secrets of the wanted name and still
+    /// exist (looked up only when such a Secret is seen): their Secrets are
+    /// left alone, while those of a deleted resource are orphans to take over.
+    pub other_owners: HashSet<String>,
     /// Whether the payload was fetched in this pass (false: a repair's).
     pub refreshed: bool,
     /// What the payload was made for: the memory's key.
@@ -267,7 +271,23 @@ pub async fn observe(
     if let Some(m) = memory.filter(|_| remember) {
         m.remember_payload(name, &fingerprint, &payload);
     }
-    let secrets = match secrets? {
+    let secrets = secrets?;
+    let foreign: HashSet<String> = secrets
+        .iter()
+        .flat_map(|live| live.values())
+        .filter_map(|s| s.labels().get(crate::crd::OWNER_LABEL).cloned())
+        .filter(|owner| owner != name)
+        .collect();
+    let other_owners = if foreign.is_empty() {
+        HashSet::new()
+    } else {
+        kube_api::resources::names(client)
+            .await?
+            .into_iter()
+            .filter(|n| foreign.contains(n))
+            .collect()
+    };
+    let secrets = match secrets {
         Some(live) => SecretsSeen::Listed(live),
         None => SecretsSeen::Unread {
             known: match (pass.mode, memory) {
@@ -286,6 +306,7 @@ pub async fn observe(
         revision,
         secrets,
         service_accounts: by_namespace,
+        other_owners,
         refreshed,
         fingerprint,
         read_at,

@@ -81,6 +81,7 @@ pub fn plan(observed: &Observed, payload: &Payload) -> Plan {
                 SecretsSeen::Listed(live) => secret_action(
                     live.get(ns),
                     &desired_secret(&wanted.resource, &wanted.secret_name, ns, payload),
+                    &observed.other_owners,
                 ),
                 SecretsSeen::Unread { known } => {
                     if known.as_ref().is_some_and(|k| k.contains(&namespace)) {
@@ -216,6 +217,7 @@ pub(super) mod tests {
             revision: Some("100".into()),
             secrets: SecretsSeen::Listed(HashMap::new()),
             service_accounts,
+            other_owners: HashSet::new(),
             refreshed: true,
             fingerprint: Fingerprint {
                 generation: Some(1),
@@ -296,8 +298,8 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn only_an_unlabelled_dockerconfigjson_for_ecr_alone_is_adopted() {
-        let names = ["adopt", "opaque", "regcred", "sibling"];
+    fn only_an_ecr_only_dockerconfigjson_of_no_live_resource_is_adopted() {
+        let names = ["adopt", "opaque", "orphan", "regcred", "sibling"];
         let mut o = observed(&names, &names);
         let p = payload("{}");
         let unlabelled = |ns: &str, auths: &str| {
@@ -321,18 +323,31 @@ pub(super) mod tests {
             "sibling",
             desired_secret("other", "ecr", "sibling", &p),
         );
+        o.other_owners = HashSet::from(["other".to_string()]);
+        // Left by a resource deleted with Retain: ours to take over.
+        live(
+            &mut o,
+            "orphan",
+            desired_secret("gone", "ecr", "orphan", &p),
+        );
         let planned = plan(&o, &p);
         assert_eq!(
             actions(&planned),
             vec![
                 ("adopt", SecretAction::Update),
                 ("opaque", SecretAction::Conflict(Refusal::OtherType)),
+                ("orphan", SecretAction::Update),
                 ("regcred", SecretAction::Conflict(Refusal::OtherRegistries)),
                 ("sibling", SecretAction::Conflict(Refusal::OtherResource)),
             ]
         );
         assert_eq!(planned.namespaces[0].service_accounts, vec![add("default")]);
-        for refused in &planned.namespaces[1..] {
+        for refused in planned
+            .namespaces
+            .iter()
+            .filter(|n| n.namespace.name != "orphan")
+            .skip(1)
+        {
             assert!(
                 refused.service_accounts.is_empty(),
                 "a refused Secret touches no ServiceAccount"

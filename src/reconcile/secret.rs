@@ -193,7 +193,11 @@ fn only_ecr_entries(payload: Option<&ByteString>) -> bool {
 /// fields it does not own). A Secret that is not ours is taken over only when
 /// it is a dockerconfigjson for ECR registries alone, as the original operator
 /// wrote them.
-pub fn secret_action(existing: Option<&Secret>, desired: &Secret) -> SecretAction {
+pub fn secret_action(
+    existing: Option<&Secret>,
+    desired: &Secret,
+    other_owners: &std::collections::HashSet<String>,
+) -> SecretAction {
     let Some(existing) = existing else {
         return SecretAction::Create;
     };
@@ -207,9 +211,27 @@ pub fn secret_action(existing: Option<&Secret>, desired: &Secret) -> SecretActio
             .and_then(|l| l.get(OWNER_LABEL))
             .cloned()
     };
+    let payload_of = |s: &Secret| {
+        s.data
+            .as_ref()
+            .and_then(|d| d.get(DOCKERCONFIGJSON_KEY))
+            .cloned()
+    };
     match owner(existing) {
-        Some(theirs) if Some(&theirs) != owner(desired).as_ref() => {
+        // Another ECRPullSecret's, while that one exists: two resources must
+        // not fight over a Secret. One whose resource is gone (deleted with
+        // Retain) is an orphan of ours, taken over like the original
+        // operator's.
+        Some(theirs)
+            if Some(&theirs) != owner(desired).as_ref() && other_owners.contains(&theirs) =>
+        {
             return SecretAction::Conflict(Refusal::OtherResource);
+        }
+        Some(theirs)
+            if Some(&theirs) != owner(desired).as_ref()
+                && !only_ecr_entries(payload_of(existing).as_ref()) =>
+        {
+            return SecretAction::Conflict(Refusal::OtherRegistries);
         }
         Some(_) => {}
         None if !only_ecr_entries(
@@ -408,8 +430,12 @@ mod tests {
     #[test]
     fn unchanged_secret_needs_no_write_but_foreign_types_conflict() {
         let want = desired_secret("r", "ecr", "a", &payload(b"{}"));
-        assert_eq!(secret_action(None, &want), SecretAction::Create);
-        assert_eq!(secret_action(Some(&want), &want), SecretAction::Unchanged);
+        let none = std::collections::HashSet::new();
+        assert_eq!(secret_action(None, &want, &none), SecretAction::Create);
+        assert_eq!(
+            secret_action(Some(&want), &want, &none),
+            SecretAction::Unchanged
+        );
         let mut labelled = want.clone();
         labelled
             .metadata
@@ -418,7 +444,7 @@ mod tests {
             .unwrap()
             .insert("team".into(), "x".into());
         assert_eq!(
-            secret_action(Some(&labelled), &want),
+            secret_action(Some(&labelled), &want, &none),
             SecretAction::Unchanged
         );
         let mut changed = want.clone();
@@ -426,11 +452,14 @@ mod tests {
             DOCKERCONFIGJSON_KEY.into(),
             ByteString(b"{\"auths\":{}}".to_vec()),
         )]));
-        assert_eq!(secret_action(Some(&changed), &want), SecretAction::Update);
+        assert_eq!(
+            secret_action(Some(&changed), &want, &none),
+            SecretAction::Update
+        );
         let mut opaque = want.clone();
         opaque.type_ = Some("Opaque".into());
         assert_eq!(
-            secret_action(Some(&opaque), &want),
+            secret_action(Some(&opaque), &want, &none),
             SecretAction::Conflict(Refusal::OtherType)
         );
     }
