@@ -107,12 +107,17 @@ sed "s/token: $ADMIN_TOKEN/token: $AUDITED_TOKEN/" "$STATE/kubeconfig" > "$STATE
 KCTL=("$BIN/kubectl" --kubeconfig "$STATE/kubeconfig")
 wait_for kube-apiserver 90 "${KCTL[@]}" get --raw /readyz
 
+# Client QPS well above the default 20: after the fault tests delete their
+# 1500 namespaces, the root-CA publisher and ServiceAccount controller queue
+# an item per Terminating namespace, and at 20 QPS a new namespace waited over
+# a minute for its kube-root-ca.crt (a Pod cannot start without it).
 start kube-controller-manager "$BIN/kube-controller-manager" \
   --kubeconfig "$STATE/kubeconfig" \
   --controllers serviceaccount-controller,namespace-controller,garbage-collector-controller,deployment-controller,replicaset-controller,root-ca-certificate-publisher-controller,node-lifecycle-controller \
   --root-ca-file "$PKI/ca.crt" \
   --bind-address 127.0.0.1 --secure-port 0 \
   --leader-elect=false \
+  --kube-api-qps 200 --kube-api-burst 400 \
   --v 1
 wait_for "default ServiceAccount" 60 "${KCTL[@]}" -n default get serviceaccount default
 
