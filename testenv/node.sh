@@ -187,12 +187,13 @@ YAML
   start kubelet "$cp/kubelet" --config "$N/kubelet/config.yaml" --kubeconfig "$STATE/kubeconfig" \
     --root-dir "$N/kubelet/root" --hostname-override 127.0.0.1 --v 1
   awk '$2 == "kubelet" {print $1}' "$STATE/pids" | tail -1 > "$LOCK"
+  local started_ms; started_ms=$(date +%s%3N)
   local kubectl=("$cp/kubectl" --kubeconfig "$STATE/kubeconfig")
   wait_for "node 127.0.0.1" 60 "${kubectl[@]}" wait --for=condition=Ready node/127.0.0.1 --timeout=1s
   # Until the node-lifecycle controller notices the node is Ready, the
   # kubelet's not-ready taint keeps Pods away; it is gone within seconds.
   wait_for "untainted node" 60 bash -c "[[ -z \"\$(${kubectl[*]} get node 127.0.0.1 -o jsonpath='{.spec.taints}')\" ]]"
-  log "node 127.0.0.1 ready (kubelet logs: $STATE/kubelet.log)"
+  log "node 127.0.0.1 ready $(( $(date +%s%3N) - started_ms )) ms after the kubelet started (kubelet logs: $STATE/kubelet.log)"
 }
 
 case "$ACTION" in
