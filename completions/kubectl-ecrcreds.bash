@@ -294,7 +294,7 @@ _kubectl__ecrcreds() {
                     return 0
                     ;;
                 --secret-access)
-                    COMPREPLY=($(compgen -W "read write-only" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "named read" -- "${cur}"))
                     return 0
                     ;;
                 --resync)

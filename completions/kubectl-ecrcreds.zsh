@@ -268,9 +268,9 @@ _arguments "${_arguments_options[@]}" : \
 '--debounce=[How long triggers for one resource are gathered before a pass]:DURATION:_default' \
 '-l+[Only handle ECRPullSecret resources matching this label selector (e.g. for a canary)]:SELECTOR:_default' \
 '--selector=[Only handle ECRPullSecret resources matching this label selector (e.g. for a canary)]:SELECTOR:_default' \
-'--secret-access=[read\: watch managed Secrets (edits and deletions are repaired within seconds) and read Secrets named like ours; needs get/list/watch on Secrets cluster-wide. write-only\: never read a Secret but the credentials; re-apply every target each --resync instead]:MODE:((read\:"List and read Secrets named like ours, to write only what changed and to find our Secrets for cleanup"
-write-only\:"Read no Secret but the credentials\: apply every target on each pass (an unchanged apply writes nothing), learn what happened from the answer, and clean up with label-selected deletes"))' \
-'--resync=[Longest time between two passes over a resource\: with --secret-access=write-only, how soon a deleted or edited Secret is repaired]:DURATION:_default' \
+'--secret-access=[named\: read, watch, patch and delete only Secrets of the names our resources use (every request carries fieldSelector=metadata.name, so RBAC resourceNames can grant exactly those), plus create; edits and deletions are repaired within seconds. read\: watch our Secrets cluster-wide by label; needs get/list/watch on all Secrets]:MODE:((named\:"Read, watch, patch and delete only Secrets of our resources'\'' names (every request names them with \`fieldSelector=metadata.name=…\`, which RBAC \`resourceNames\` can grant), plus create"
+read\:"List and watch Secrets cluster-wide (by label), read those named like ours"))' \
+'--resync=[Also pass over every resource this often, re-reading its targets, though nothing changed (a safety net under the watches, which see changes within seconds). Default\: never; an idle cluster then costs no request at all]:DURATION:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
 '--context=[The kubeconfig context to use]:NAME:_default' \
 '--log-format=[Log line format on stderr]:LOG_FORMAT:((text\:"Human-readable lines"

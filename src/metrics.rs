@@ -89,7 +89,7 @@ impl Metrics {
         let secret_applies = Counter::default();
         registry.register(
             "secret_applies",
-            "Server-side applies of Secrets sent, changed or not (write-only mode sends one per namespace on each full pass)",
+            "Server-side applies of Secrets sent",
             secret_applies.clone(),
         );
         let expiry = Family::<ResourceLabel, Gauge<i64, AtomicI64>>::default();
@@ -101,7 +101,7 @@ impl Metrics {
         let memory = Family::<KindLabel, Gauge<i64, AtomicI64>>::default();
         registry.register(
             "memory_entries",
-            "Entries the controller keeps per kind (payloads, backoff, write_only, token_cache, expiry_series); each is removed when its resource is deleted",
+            "Entries the controller keeps per kind (payloads, backoff, token_cache, expiry_series); each is removed when its resource is deleted",
             memory.clone(),
         );
         let leader = Gauge::default();

@@ -210,7 +210,7 @@ async fn a_namespace_that_keeps_failing_does_not_delay_a_new_one() {
 }
 
 #[tokio::test]
-async fn write_only_mode_applies_only_the_new_namespace_between_full_passes() {
+async fn a_new_namespace_costs_one_apply_and_a_recreated_one_gets_its_secret_back() {
     install_crd();
     let client = client().await;
     let id = unique("ctl-wo");
@@ -218,12 +218,8 @@ async fn write_only_mode_applies_only_the_new_namespace_between_full_passes() {
     let nss: Vec<String> = (0..5).map(|i| unique(&format!("ctl-wo{i}"))).collect();
     let refs: Vec<&str> = nss.iter().map(String::as_str).collect();
     namespaces(&client, &refs, &[("pull", &id)]).await;
-    let ctl = ControllerProc::start(
-        &id,
-        &key,
-        &["--secret-access=write-only", "--resync=5m"],
-        &[],
-    );
+    // Default Secret access (named): Secrets are read and watched by name.
+    let ctl = ControllerProc::start(&id, &key, &["--resync=5m"], &[]);
     let name = unique("ctl-wo");
     create_for(
         &client,
@@ -248,14 +244,15 @@ async fn write_only_mode_applies_only_the_new_namespace_between_full_passes() {
     assert_eq!(applies(), 5.0, "one apply per namespace on the first pass");
 
     // A new namespace: its Secret comes within seconds, with one apply; the
-    // five already applied are not sent again.
+    // five in place are not sent again.
     let late = unique("ctl-wo-late");
     namespaces(&client, &[&late], &[("pull", &id)]).await;
     eventually(REACT, || has_secret(&client, &late, "ecr-wo")).await;
     eventually(SETTLE, || ready_n(6)).await;
     assert_eq!(applies(), 6.0);
 
-    // A namespace deleted and created again under the same name is a new one.
+    // A namespace deleted and created again under the same name gets its
+    // Secret back.
     let api = Api::<Namespace>::all(client.clone());
     api.delete(&nss[0], &DeleteParams::default()).await.unwrap();
     eventually(SETTLE, || async {

@@ -843,7 +843,7 @@ async fn a_matrix_of_bad_input_gets_clear_errors_and_loses_nothing() {
             v(&["controller", "--secret-access", "none"]),
             vec![],
             2,
-            "possible values: read, write-only",
+            "possible values: named, read",
         ),
         (
             v(&["controller", "--metrics-addr", "nonsense"]),

@@ -265,8 +265,10 @@ fn the_krew_manifest_passes_krews_validator_as_committed_and_as_released() {
 
 fn can_i(as_user: &str, verb: &str, resource: &str, ns: Option<&str>) -> bool {
     let mut args = vec!["auth", "can-i", verb, resource, "--as", as_user];
-    if let Some(ns) = ns {
-        args.extend(["-n", ns]);
+    // No namespace: across all of them.
+    match ns {
+        Some(ns) => args.extend(["-n", ns]),
+        None => args.push("-A"),
     }
     let (_, out, _) = tool("kubectl", &args, None);
     out.trim() == "yes"
@@ -376,8 +378,10 @@ async fn install_and_run_as_the_charts_service_account(
     ));
     check(&release_ns, &sa_user).await;
 
-    // Enough: the controller, run here as that ServiceAccount, does the whole job.
-    let kc = std::fs::read_to_string(kubeconfig()).unwrap();
+    // Enough: the controller, run here as that ServiceAccount, does the whole
+    // job. Through the audited admin, so the API server's audit log shows
+    // every write it makes.
+    let kc = std::fs::read_to_string(var("ECRCREDS_TEST_AUDITED_KUBECONFIG")).unwrap();
     let as_sa = std::env::temp_dir().join(format!("{}.yaml", unique("as-sa")));
     std::fs::write(
         &as_sa,
@@ -438,7 +442,9 @@ async fn install_and_run_as_the_charts_service_account(
     let failed = &status.namespaces.unwrap().failed[0];
     assert_eq!(failed.namespace, foreign_ns);
     assert!(
-        failed.reason.contains("exists with another type"),
+        failed.reason.contains(&format!(
+            "Conflict: Secret {foreign_ns}/ecr-rbac exists with another type"
+        )),
         "{failed:?}"
     );
     for ns in &nss {
@@ -464,7 +470,10 @@ async fn install_and_run_as_the_charts_service_account(
         v
     };
     let before = versions().await;
-    // Counted, not timed: at least two more passes (resyncs every 2s).
+    // Idle: counted, not timed, at least two more passes (resyncs every 2s),
+    // and not one write to a Secret or a ServiceAccount, by the API server's
+    // audit log. (The Lease renewals are writes of leader election.)
+    let idle_from = jiff::Timestamp::now();
     let passes = ctl.metric("ecrcreds_reconciles_total");
     eventually(Duration::from_secs(60), || async {
         ctl.metric("ecrcreds_reconciles_total") >= passes + 2.0
@@ -475,15 +484,38 @@ async fn install_and_run_as_the_charts_service_account(
         before,
         "an unchanged pass rewrote a Secret"
     );
-    // A deleted Secret comes back (in write-only mode, on the resync).
-    Api::<k8s_openapi::api::core::v1::Secret>::namespaced(client.clone(), &nss[1])
+    let idle_writes: Vec<_> = audited_writes()
+        .into_iter()
+        .filter(|w| w.impersonated == sa_user && w.received > idle_from && w.resource != "leases")
+        .collect();
+    assert!(idle_writes.is_empty(), "writes while idle: {idle_writes:?}");
+    // A deleted Secret and an edited one come back within seconds, by watch.
+    let secrets_in =
+        |ns: &str| Api::<k8s_openapi::api::core::v1::Secret>::namespaced(client.clone(), ns);
+    secrets_in(&nss[1])
         .delete("ecr-rbac", &DeleteParams::default())
         .await
         .unwrap();
-    eventually(Duration::from_secs(20), || async {
+    secrets_in(&nss[2])
+        .patch(
+            "ecr-rbac",
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(json!({"data": {".dockerconfigjson": "e30="}})),
+        )
+        .await
+        .unwrap();
+    let start = std::time::Instant::now();
+    eventually(Duration::from_secs(2), || async {
         secret(&client, &nss[1], "ecr-rbac").await.is_some()
+            && secret(&client, &nss[2], "ecr-rbac")
+                .await
+                .is_some_and(|s| auths(&s).contains_key(REG))
     })
     .await;
+    eprintln!(
+        "{expect_secret_access}: deleted and edited Secrets back in {:?}",
+        start.elapsed()
+    );
     // Deletion with cleanup, still as the ServiceAccount.
     api.delete(&name, &DeleteParams::default()).await.unwrap();
     eventually(Duration::from_secs(30), || async {
@@ -517,9 +549,10 @@ async fn install_and_run_as_the_charts_service_account(
     );
     ctl.assert_clean_logs();
 
-    // A credentials Secret the chart was not told about: refused by RBAC in
-    // write-only mode, and the status says where to grant it.
-    if expect_secret_access == "write-only" {
+    // A credentials Secret, and a pull Secret name, the chart was not told
+    // about: refused by RBAC in named mode, and the status says where to
+    // grant them; the other resources carry on.
+    if expect_secret_access == "named" {
         string_secret(
             &client,
             &release_ns,
@@ -555,36 +588,100 @@ async fn install_and_run_as_the_charts_service_account(
         })
         .await;
         api.delete(&name, &DeleteParams::default()).await.unwrap();
+
+        let name = unique("rbac-other-name");
+        create_for(
+            &client,
+            &id,
+            &name,
+            json!({
+                "secretName": "ecr-other", "namespaces": [nss[0]], "registries": [REG],
+                "credentials": {"secretRef": {"name": "aws-creds", "namespace": release_ns}},
+            }),
+        )
+        .await;
+        eventually(Duration::from_secs(30), || async {
+            api.get(&name)
+                .await
+                .ok()
+                .and_then(|o| o.status)
+                .and_then(|s| s.conditions.into_iter().find(|c| c.type_ == "Ready"))
+                .is_some_and(|c| {
+                    c.status == "False"
+                        && c.reason == "SecretNotGranted"
+                        && c.message
+                            .contains("add ecr-other to the Helm chart's rbac.pullSecretNames")
+                })
+        })
+        .await;
+        let events = Api::<k8s_openapi::api::core::v1::Event>::all(client.clone())
+            .list(&kube::api::ListParams::default().fields(&format!("involvedObject.name={name}")))
+            .await
+            .unwrap();
+        assert!(
+            events
+                .items
+                .iter()
+                .any(|e| e.reason.as_deref() == Some("SecretNotGranted")),
+            "no Event says so"
+        );
+        assert!(secret(&client, &nss[0], "ecr-other").await.is_none());
+        api.delete(&name, &DeleteParams::default()).await.unwrap();
     }
     let _ = tool("helm", &["uninstall", &release, "-n", &release_ns], None);
 }
 
 #[tokio::test]
-async fn helm_install_by_default_cannot_read_secrets_and_still_does_the_whole_job() {
-    install_and_run_as_the_charts_service_account(&[], "write-only", async |ns, sa_user| {
-        for verb in ["get", "list", "watch"] {
-            for where_ in [Some("kube-system"), Some(ns), None] {
-                assert!(
-                    !can_i(sa_user, verb, "secrets", where_),
-                    "{sa_user} must not {verb} secrets in {where_:?}"
-                );
+async fn helm_install_by_default_reads_only_secrets_of_its_names_and_repairs_within_seconds() {
+    install_and_run_as_the_charts_service_account(
+        &["--set", "rbac.pullSecretNames={ecr-rbac,ecr-pull}"],
+        "named",
+        async |ns, sa_user| {
+            for verb in ["get", "list", "watch"] {
+                for where_ in [Some("kube-system"), Some(ns), None] {
+                    assert!(
+                        !can_i(sa_user, verb, "secrets", where_),
+                        "{sa_user} must not {verb} secrets in {where_:?}"
+                    );
+                    assert!(
+                        !can_i(sa_user, verb, "secret/other", where_),
+                        "{sa_user} must not {verb} secret/other in {where_:?}"
+                    );
+                    // The granted names, in any namespace and across all.
+                    assert!(
+                        can_i(sa_user, verb, "secret/ecr-rbac", where_),
+                        "{sa_user} may {verb} secret/ecr-rbac in {where_:?}"
+                    );
+                }
             }
-        }
-        assert!(!can_i(sa_user, "delete", "secrets", Some("kube-system")));
-        // Only the credentials Secret it is given, by name.
-        assert!(can_i(sa_user, "get", "secret/aws-creds", Some(ns)));
-        assert!(!can_i(sa_user, "get", "secret/other", Some(ns)));
-    })
+            assert!(!can_i(sa_user, "delete", "secrets", Some("kube-system")));
+            assert!(!can_i(
+                sa_user,
+                "patch",
+                "secret/other",
+                Some("kube-system")
+            ));
+            assert!(can_i(
+                sa_user,
+                "patch",
+                "secret/ecr-pull",
+                Some("kube-system")
+            ));
+            // Only the credentials Secret it is given, by name.
+            assert!(can_i(sa_user, "get", "secret/aws-creds", Some(ns)));
+            assert!(!can_i(sa_user, "get", "secret/other", Some(ns)));
+        },
+    )
     .await;
 }
 
 #[tokio::test]
-async fn helm_install_with_secret_reads_on_repairs_by_watch_and_does_the_whole_job() {
+async fn helm_install_with_secret_reads_on_watches_cluster_wide_and_does_the_whole_job() {
     install_and_run_as_the_charts_service_account(
         &["--set", "controller.secretAccess=read"],
         "read",
         async |_, sa_user| {
-            // What this mode trades for repairs within seconds.
+            // What this mode trades for no list of names.
             assert!(can_i(sa_user, "watch", "secrets", None));
             assert!(!can_i(sa_user, "update", "secrets", Some("kube-system")));
         },

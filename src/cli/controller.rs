@@ -60,15 +60,17 @@ pub struct Args {
     /// Only handle ECRPullSecret resources matching this label selector (e.g. for a canary).
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub selector: Option<String>,
-    /// read: watch managed Secrets (edits and deletions are repaired within seconds) and read
-    /// Secrets named like ours; needs get/list/watch on Secrets cluster-wide. write-only: never
-    /// read a Secret but the credentials; re-apply every target each --resync instead.
-    #[arg(long, value_enum, default_value = "read", value_name = "MODE")]
+    /// named: read, watch, patch and delete only Secrets of the names our resources use (every
+    /// request carries fieldSelector=metadata.name, so RBAC resourceNames can grant exactly
+    /// those), plus create; edits and deletions are repaired within seconds. read: watch our
+    /// Secrets cluster-wide by label; needs get/list/watch on all Secrets.
+    #[arg(long, value_enum, default_value = "named", value_name = "MODE")]
     pub secret_access: SecretAccess,
-    /// Longest time between two passes over a resource: with --secret-access=write-only, how
-    /// soon a deleted or edited Secret is repaired.
-    #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
-    pub resync: Duration,
+    /// Also pass over every resource this often, re-reading its targets, though nothing
+    /// changed (a safety net under the watches, which see changes within seconds). Default:
+    /// never; an idle cluster then costs no request at all.
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub resync: Option<Duration>,
 }
 
 fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
@@ -83,7 +85,7 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
             "--token-reuse must be shorter than 1m, the shortest refresh interval".into(),
         ));
     }
-    if args.resync < Duration::from_secs(1) {
+    if args.resync.is_some_and(|r| r < Duration::from_secs(1)) {
         return Err(Error::Invalid("--resync must be at least 1s".into()));
     }
     let lease = if args.leader_elect {

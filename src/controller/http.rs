@@ -42,9 +42,7 @@ pub(super) async fn serve(
 
 async fn metrics(AxumState(state): AxumState<Arc<State>>) -> impl axum::response::IntoResponse {
     let m = &state.runner.metrics;
-    let (payloads, write_only) = state.memory.sizes();
-    m.memory_entries("payloads", payloads);
-    m.memory_entries("write_only", write_only);
+    m.memory_entries("payloads", state.memory.len());
     m.memory_entries("backoff", state.failures.len());
     m.memory_entries("token_cache", state.runner.tokens.cached().await);
     m.memory_entries("expiry_series", m.labelled().len());

@@ -39,9 +39,8 @@ pub struct Settings {
     pub debounce: Duration,
     /// Label selector limiting which resources this controller handles.
     pub selector: Option<String>,
-    /// Longest time between two passes that apply every target (write-only
-    /// mode) or re-read them (read mode).
-    pub resync: Duration,
+    /// Longest time between two passes that re-read every target, if any.
+    pub resync: Option<Duration>,
 }
 
 /// Leader-election settings.
@@ -95,7 +94,7 @@ pub async fn run(runner: Runner, settings: Settings) -> Result<()> {
     kube_api::resources::check_listable(&runner.client).await?;
 
     let state = Arc::new(State {
-        memory: Memory::new(settings.resync),
+        memory: Memory::default(),
         runner,
         settings,
         failures: backoff::Failures::default(),

@@ -50,7 +50,7 @@ async fn reconcile_valid(obj: &ECRPullSecret, state: &State) -> Result<Action> {
     if obj.metadata.deletion_timestamp.is_some() {
         if has_finalizer {
             if wants_finalizer {
-                let done = reconcile::clean_up(runner, &name).await?;
+                let done = reconcile::clean_up(runner, &name, &obj.spec.secret_name).await?;
                 tracing::info!(resource = %name, objects = done.len(), "cleaned up before deletion");
             }
             kube_api::resources::set_finalizer(&runner.client, obj, false).await?;
@@ -110,7 +110,8 @@ async fn reconcile_valid(obj: &ECRPullSecret, state: &State) -> Result<Action> {
         .metrics
         .observe_duration(started.elapsed().as_secs_f64());
 
-    let resync = state.settings.resync;
+    // Without a resync the next pass is the next refresh (or a watch event).
+    let resync = state.settings.resync.unwrap_or(Duration::MAX);
     let until_next = outcome.schedule.until_refresh(Timestamp::now(), interval);
     if !outcome.report.succeeded() {
         let wait = state
@@ -126,13 +127,7 @@ async fn reconcile_valid(obj: &ECRPullSecret, state: &State) -> Result<Action> {
     if report.writes > 0 || outcome.refreshed {
         tracing::info!(resource = %name, writes = report.writes, refreshed = outcome.refreshed, next_in = ?until_next, "pass done");
     }
-    // The next pass that re-reads (or, write-only, re-applies) everything.
-    let resync_in = outcome
-        .schedule
-        .resync_in
-        .unwrap_or(resync)
-        .max(Duration::from_secs(1));
-    Ok(Action::requeue(until_next.min(resync_in)))
+    Ok(Action::requeue(until_next.min(resync)))
 }
 
 /// API errors: back off, doubling per consecutive failure.

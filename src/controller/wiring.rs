@@ -3,9 +3,11 @@
 //! status writes), a namespace it names or may select, one of its Secrets,
 //! or a ServiceAccount missing its entry.
 
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::core::v1::{Namespace, Secret, ServiceAccount};
@@ -15,6 +17,8 @@ use kube::runtime::reflector::{self, ObjectRef, Store};
 use kube::runtime::watcher;
 use kube::runtime::{PredicateConfig, WatchStreamExt};
 use kube::{Resource, ResourceExt};
+use tokio::sync::{Notify, mpsc};
+use tokio::task::{AbortHandle, JoinSet};
 
 use super::State;
 use super::pass::{error_policy, reconcile_one};
@@ -68,22 +72,38 @@ pub(super) async fn run_controller(
     // Deleted resources are forgotten at once; those deleted while the watch
     // was down, after each full list.
     let (forget, alive) = (state.clone(), reader.clone());
+    let names_changed = Arc::new(Notify::new());
+    let changed = names_changed.clone();
     let resources = kube_api::watches::resources(client, settings.selector.as_deref(), writer)
-        .inspect_ok(move |event| match event {
-            watcher::Event::Delete(obj) => forget.forget(&obj.name_any()),
-            watcher::Event::InitDone => {
-                forget.sweep(&alive.state().iter().map(|o| o.name_any()).collect())
+        .inspect_ok(move |event| {
+            match event {
+                watcher::Event::Delete(obj) => forget.forget(&obj.name_any()),
+                watcher::Event::InitDone => {
+                    forget.sweep(&alive.state().iter().map(|o| o.name_any()).collect())
+                }
+                _ => {}
             }
-            _ => {}
+            changed.notify_one();
         })
         .applied_objects()
         .predicate_filter(trigger_hash, PredicateConfig::default());
     let namespaces = kube_api::watches::namespaces(client);
-    // Without permission to read Secrets there is no watch: the resync timer
-    // repairs them instead.
+    // Our Secrets: by label cluster-wide (read), or one watch per name (named).
+    let (named_tx, named_rx) = mpsc::channel(256);
     let secrets = match state.runner.secret_access {
         SecretAccess::Read => kube_api::watches::managed_secrets(client).boxed(),
-        SecretAccess::WriteOnly => futures::stream::pending().boxed(),
+        SecretAccess::Named => futures::stream::unfold(named_rx, |mut rx| async move {
+            rx.recv().await.map(|s| (Ok(s), rx))
+        })
+        .boxed(),
+    };
+    let name_store = reader.clone();
+    let per_name = async {
+        if state.runner.secret_access == SecretAccess::Named {
+            per_name_watches(client.clone(), name_store, named_tx, names_changed).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
     };
     // Only those missing our entry matter.
     let service_accounts = kube_api::watches::service_accounts(client);
@@ -93,7 +113,7 @@ pub(super) async fn run_controller(
     let done_store = reader.clone();
     let done_state = state.clone();
     let sa_store = reader.clone();
-    Controller::for_stream(resources, reader)
+    let controller = Controller::for_stream(resources, reader)
         .with_config(
             ControllerConfig::default()
                 .debounce(settings.debounce)
@@ -128,8 +148,90 @@ pub(super) async fn run_controller(
                     tracing::debug!(error = %crate::error::root_cause(&e), "controller event")
                 }
             }
-        })
-        .await;
+        });
+    // The per-name watches live as long as the controller: dropped with it.
+    tokio::select! {
+        _ = controller => {}
+        _ = per_name => {}
+    }
+}
+
+/// How long a name whose watch RBAC refused waits before it is tried again
+/// (the grant may have been added since).
+const REFUSED_RETRY: Duration = Duration::from_secs(300);
+
+/// `named` Secret access: one metadata watch of our Secrets per distinct
+/// `secretName` among the resources, started and stopped as resources come
+/// and go, feeding their changes to the controller through `tx`. A name RBAC
+/// refuses is logged once and tried again after [`REFUSED_RETRY`]; the
+/// resource's own pass reports it in its status.
+async fn per_name_watches(
+    client: kube::Client,
+    store: Store<Guarded>,
+    tx: mpsc::Sender<PartialObjectMeta<Secret>>,
+    changed: Arc<Notify>,
+) {
+    let mut tasks: JoinSet<String> = JoinSet::new();
+    let mut running: HashMap<String, AbortHandle> = HashMap::new();
+    let mut refused: HashMap<String, Instant> = HashMap::new();
+    loop {
+        let wanted: HashSet<String> = valid(&store)
+            .iter()
+            .filter_map(|r| r.0.as_ref().ok().map(|r| r.spec.secret_name.clone()))
+            .collect();
+        running.retain(|name, handle| {
+            let keep = wanted.contains(name);
+            if !keep {
+                handle.abort();
+            }
+            keep
+        });
+        refused.retain(|name, at| wanted.contains(name) && at.elapsed() < REFUSED_RETRY);
+        for name in &wanted {
+            if running.contains_key(name) || refused.contains_key(name) {
+                continue;
+            }
+            let (client, tx, watched) = (client.clone(), tx.clone(), name.clone());
+            let handle = tasks.spawn(async move {
+                let name = watched;
+                let mut stream = kube_api::watches::named_secrets(&client, &name).boxed();
+                while let Some(item) = stream.next().await {
+                    match item {
+                        Ok(secret) => {
+                            if tx.send(secret).await.is_err() {
+                                break;
+                            }
+                        }
+                        Err(e) if kube_api::watches::forbidden(&e) => {
+                            tracing::warn!(
+                                secret = %name,
+                                "may not watch Secrets named {name} ({}); with Secret access named, grant the name in the Helm chart's rbac.pullSecretNames",
+                                crate::error::root_cause(&e)
+                            );
+                            break;
+                        }
+                        Err(e) => tracing::warn!(
+                            secret = %name,
+                            "the watch of Secrets named {name} failed, retrying with backoff: {}",
+                            crate::error::root_cause(&e)
+                        ),
+                    }
+                }
+                name
+            });
+            running.insert(name.clone(), handle);
+        }
+        tokio::select! {
+            _ = changed.notified() => {}
+            _ = tokio::time::sleep(REFUSED_RETRY) => {}
+            Some(ended) = tasks.join_next() => {
+                if let Ok(name) = ended {
+                    running.remove(&name);
+                    refused.insert(name, Instant::now());
+                }
+            }
+        }
+    }
 }
 
 /// Resources that name the namespace or may select it.

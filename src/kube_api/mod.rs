@@ -74,3 +74,8 @@ where
 fn is_not_found(err: &kube::Error) -> bool {
     matches!(err, kube::Error::Api(s) if s.code == 404)
 }
+
+/// Whether a failed call was refused by RBAC.
+pub fn is_forbidden(err: &Error) -> bool {
+    matches!(err, Error::Kube { source: kube::Error::Api(s), .. } if s.code == 403)
+}

@@ -57,6 +57,17 @@ pub async fn managed(client: &Client, resource: Option<&str>) -> Result<Vec<Secr
     .await
 }
 
+/// Secrets named `name` carrying `resource`'s owner label, in every namespace:
+/// the field selector keeps the request within what RBAC `resourceNames`
+/// grants.
+pub async fn managed_named(client: &Client, resource: &str, name: &str) -> Result<Vec<Secret>> {
+    let api: Api<Secret> = Api::all(client.clone());
+    let lp = ListParams::default()
+        .fields(&format!("metadata.name={name}"))
+        .labels(&owner_selector(Some(resource)));
+    list_all(&api, &lp, &format!("managed Secrets named {name}")).await
+}
+
 /// The label selector for our Secrets, of one resource or of all.
 fn owner_selector(resource: Option<&str>) -> String {
     match resource {
@@ -93,31 +104,6 @@ fn type_refused(status: &kube::core::Status) -> bool {
     match &status.details {
         Some(d) if !d.causes.is_empty() => d.causes.iter().any(|c| c.field == "type"),
         _ => status.message.contains("type: Invalid value"),
-    }
-}
-
-/// Deletes the Secrets in `namespace` carrying our owner label for `resource`,
-/// letting the API server do the label match: the way to clean up without
-/// permission to read Secrets. Returns the names deleted; a namespace that is
-/// gone has none.
-pub async fn delete_managed_in(
-    client: &Client,
-    namespace: &str,
-    resource: &str,
-) -> Result<Vec<String>> {
-    let api: Api<Secret> = Api::namespaced(client.clone(), namespace);
-    let lp = ListParams::default().labels(&owner_selector(Some(resource)));
-    match api.delete_collection(&Default::default(), &lp).await {
-        // The answer is either the deleted objects or, for none, a Status.
-        Ok(answer) => Ok(answer
-            .left()
-            .map(|list| list.items.iter().map(|s| s.name_any()).collect())
-            .unwrap_or_default()),
-        Err(e) if is_not_found(&e) => Ok(Vec::new()),
-        Err(e) => Err(Error::kube(
-            format!("delete the Secrets of {resource} in {namespace}"),
-            e,
-        )),
     }
 }
 

@@ -51,6 +51,33 @@ pub fn managed_secrets(
     metadata(client, watcher::Config::default().labels(&ours))
 }
 
+/// Our Secrets named `name`, metadata only: in `named` Secret access one such
+/// watch runs per distinct name, its field selector keeping the request within
+/// what RBAC `resourceNames` grants.
+pub fn named_secrets(
+    client: &Client,
+    name: &str,
+) -> impl Stream<Item = Result<PartialObjectMeta<Secret>, watcher::Error>> + Send + use<> {
+    let ours = format!("{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}");
+    let config = watcher::Config::default()
+        .fields(&format!("metadata.name={name}"))
+        .labels(&ours);
+    metadata(client, config)
+}
+
+/// Whether a watch failed because RBAC refuses it (retrying cannot help until
+/// the grant changes).
+pub fn forbidden(err: &watcher::Error) -> bool {
+    use watcher::Error as E;
+    match err {
+        E::InitialListFailed(kube::Error::Api(s))
+        | E::WatchStartFailed(kube::Error::Api(s))
+        | E::WatchFailed(kube::Error::Api(s)) => s.code == 403,
+        E::WatchError(s) => s.code == 403,
+        _ => false,
+    }
+}
+
 /// Every change to the metadata of the objects of kind `K` that `config`
 /// selects.
 fn metadata<K>(

@@ -102,6 +102,29 @@ pub async fn plan_cleanup(client: &Client, scope: &CleanupScope) -> Result<Vec<C
     Ok(items)
 }
 
+/// What a cleanup of `resource` removes for a runner that may read only
+/// Secrets of the resource's name: those of that name carrying its owner
+/// label (one list, narrowed by field and label), and our entries naming them.
+pub async fn plan_named(
+    client: &Client,
+    resource: &str,
+    secret_name: &str,
+) -> Result<Vec<CleanupItem>> {
+    let mut items = Vec::new();
+    let mut by_ns: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for secret in kube_api::secrets::managed_named(client, resource, secret_name).await? {
+        let ns = secret.namespace().unwrap_or_default();
+        by_ns
+            .entry(ns.clone())
+            .or_default()
+            .push((secret.name_any(), resource.to_string()));
+        items.push(CleanupItem::secret(&ns, &secret.name_any(), resource));
+    }
+    items.extend(service_account_entries(client, &by_ns).await?);
+    items.sort();
+    Ok(items)
+}
+
 /// Above this many namespaces, ServiceAccounts are listed once cluster-wide
 /// rather than namespace by namespace.
 const SA_LIST_PER_NAMESPACE_MAX: usize = 8;

@@ -9,7 +9,7 @@ use super::Runner;
 use super::observe::Observed;
 use super::plan::{EntryStep, NamespacePlan, Plan};
 use super::report::{NamespaceReport, SecretResult};
-use super::secret::{Payload, Refusal, SecretAction, applied_action, desired_secret};
+use super::secret::{Payload, Refusal, SecretAction, desired_secret};
 use crate::kube_api;
 use crate::kube_api::service_accounts::Entry;
 
@@ -73,7 +73,7 @@ async fn namespace(
     payload: &Payload,
 ) -> NamespaceReport {
     let wanted = &observed.wanted;
-    let ns = step.namespace.name.as_str();
+    let ns = step.namespace.as_str();
     let mut report = NamespaceReport::untouched(ns);
     let action = if step.secret.writes() {
         runner.metrics.secret_applied();
@@ -84,9 +84,6 @@ async fn namespace(
                 return report;
             }
             Ok(None) => SecretAction::Conflict(Refusal::OtherType),
-            Ok(Some(answer)) if step.secret == SecretAction::Unknown => {
-                applied_action(&answer, observed.revision.as_deref())
-            }
             Ok(Some(_)) => step.secret,
         }
     } else {
@@ -99,7 +96,7 @@ async fn namespace(
         }
         SecretAction::Create => SecretResult::Created,
         SecretAction::Unchanged => SecretResult::Unchanged,
-        SecretAction::Update | SecretAction::Unknown => SecretResult::Updated,
+        SecretAction::Update => SecretResult::Updated,
     };
 
     let mut errors = Vec::new();

@@ -3,13 +3,12 @@
 //! [`conclude`]), then the status and Event written and the schedule handed
 //! back. A pass that stopped early ends in [`stopped`] instead.
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use jiff::Timestamp;
 use kube::ResourceExt;
 
-use super::observe::{Observed, SecretsSeen, Stop};
+use super::observe::{Observed, Stop};
 use super::plan::Plan;
 use super::report::{NamespaceReport, Report, SecretResult};
 use super::schedule::{NextRefresh, Schedule, next_refresh};
@@ -142,29 +141,6 @@ pub async fn finish(
     pass: &Pass<'_>,
 ) -> Result<Outcome> {
     let name = observed.wanted.resource.as_str();
-    let resync_in = match (&observed.secrets, pass.memory) {
-        (SecretsSeen::Unread { known }, Some(memory)) => {
-            let applied: HashSet<&str> = done
-                .iter()
-                .filter(|r| r.secret != SecretResult::Failed)
-                .map(|r| r.namespace.as_str())
-                .collect();
-            Some(
-                memory.write_only().record(
-                    name,
-                    known.is_some(),
-                    &observed.fingerprint,
-                    payload,
-                    observed.read_at,
-                    plan.namespaces
-                        .iter()
-                        .filter(|n| applied.contains(n.namespace.name.as_str()))
-                        .map(|n| n.namespace.clone()),
-                ),
-            )
-        }
-        _ => None,
-    };
     let now = Timestamp::now();
     let c = conclude(obj, observed, plan, done, payload, pass.jitter, now);
     if let Some(at) = payload
@@ -196,7 +172,6 @@ pub async fn finish(
         refreshed: observed.refreshed,
         schedule: Schedule {
             next_refresh: Some(c.next.at),
-            resync_in,
         },
     })
 }
@@ -240,7 +215,6 @@ mod tests {
     use crate::reconcile::plan::tests::{observed, payload};
     use crate::reconcile::plan::{EntryStep, NamespacePlan};
     use crate::reconcile::secret::SecretAction;
-    use crate::reconcile::targets::NamespaceKey;
 
     fn now() -> Timestamp {
         "2026-01-01T00:00:00Z".parse().unwrap()
@@ -261,10 +235,7 @@ mod tests {
             namespaces: namespaces
                 .iter()
                 .map(|n| NamespacePlan {
-                    namespace: NamespaceKey {
-                        name: n.to_string(),
-                        uid: String::new(),
-                    },
+                    namespace: n.to_string(),
                     secret: SecretAction::Create,
                     service_accounts: vec![EntryStep::Add("default".into())],
                 })

@@ -32,7 +32,6 @@ pub mod secret;
 pub mod status;
 pub mod targets;
 pub mod view;
-mod write_only;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -81,14 +80,14 @@ pub struct Runner {
 /// How much of the cluster's Secrets a runner may read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum SecretAccess {
-    /// List and read Secrets named like ours, to write only what changed and
-    /// to find our Secrets for cleanup.
+    /// Read, watch, patch and delete only Secrets of our resources' names
+    /// (every request names them with `fieldSelector=metadata.name=…`, which
+    /// RBAC `resourceNames` can grant), plus create.
     #[default]
+    Named,
+    /// List and watch Secrets cluster-wide (by label), read those named like
+    /// ours.
     Read,
-    /// Read no Secret but the credentials: apply every target on each pass
-    /// (an unchanged apply writes nothing), learn what happened from the
-    /// answer, and clean up with label-selected deletes.
-    WriteOnly,
 }
 
 /// What a pass may do about tokens.
@@ -168,13 +167,20 @@ pub async fn reconcile(runner: &Runner, obj: &ECRPullSecret, pass: Pass<'_>) -> 
 /// Removes everything of a resource that is being deleted (`deletionPolicy:
 /// Delete`), in the way the runner's Secret access allows. Returns what was
 /// removed.
-pub async fn clean_up(runner: &Runner, resource: &str) -> Result<Vec<CleanupItem>> {
+pub async fn clean_up(
+    runner: &Runner,
+    resource: &str,
+    secret_name: &str,
+) -> Result<Vec<CleanupItem>> {
     match runner.secret_access {
         SecretAccess::Read => {
             let scope = cleanup::CleanupScope::Resources(vec![resource.to_string()]);
             let plan = cleanup::plan_cleanup(&runner.client, &scope).await?;
             cleanup::execute_cleanup(&runner.client, &plan).await
         }
-        SecretAccess::WriteOnly => write_only::cleanup_without_reading(runner, resource).await,
+        SecretAccess::Named => {
+            let plan = cleanup::plan_named(&runner.client, resource, secret_name).await?;
+            cleanup::execute_cleanup(&runner.client, &plan).await
+        }
     }
 }

@@ -14,8 +14,8 @@ use k8s_openapi::api::core::v1::{Secret, ServiceAccount};
 use kube::ResourceExt;
 
 use super::secret::{self, Fingerprint, Payload, RepairSource};
-use super::targets::{NamespaceInfo, NamespaceKey, TargetSpec};
-use super::{Defaults, Mode, Pass, Runner, SecretAccess, write_only};
+use super::targets::{NamespaceInfo, TargetSpec};
+use super::{Defaults, Mode, Pass, Runner, SecretAccess};
 use crate::crd::{ECRPullSecret, ECRPullSecretSpec};
 use crate::ecr::{Registry, ResolvedCredentials, TokenError, regions};
 use crate::error::Error;
@@ -75,20 +75,6 @@ fn resolve_registries(
     Ok(out)
 }
 
-/// What is known of the Secrets of the wanted name.
-#[derive(Clone, PartialEq)]
-pub enum SecretsSeen {
-    /// Read: the live Secrets, by namespace.
-    Listed(HashMap<String, Secret>),
-    /// This runner may not read them. `known`: the namespaces this process
-    /// already applied the same payload to since the last full pass (write-only
-    /// repairs only; `None` means every target is applied).
-    Unread {
-        /// Namespaces known to hold the payload.
-        known: Option<HashSet<NamespaceKey>>,
-    },
-}
-
 /// Everything a pass read, the plan's only input besides the payload.
 #[derive(Clone)]
 pub struct Observed {
@@ -96,10 +82,8 @@ pub struct Observed {
     pub wanted: Wanted,
     /// Every namespace of the cluster.
     pub namespaces: Vec<NamespaceInfo>,
-    /// The resourceVersion the namespaces were listed at.
-    pub revision: Option<String>,
-    /// The Secrets of the wanted name.
-    pub secrets: SecretsSeen,
+    /// The Secrets of the wanted name, by namespace.
+    pub secrets: HashMap<String, Secret>,
     /// ServiceAccounts that may get our entry: namespace → name → object.
     pub service_accounts: HashMap<String, BTreeMap<String, ServiceAccount>>,
     /// Other ECRPullSecrets that own Secrets of the wanted name and still
@@ -110,17 +94,12 @@ pub struct Observed {
     pub refreshed: bool,
     /// What the payload was made for: the memory's key.
     pub fingerprint: Fingerprint,
-    /// When the reads were done.
-    pub read_at: Instant,
 }
 
 /// The Secrets seen hold tokens: shown by namespace only.
 impl fmt::Debug for Observed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let secrets: Vec<&String> = match &self.secrets {
-            SecretsSeen::Listed(live) => live.keys().collect(),
-            SecretsSeen::Unread { .. } => Vec::new(),
-        };
+        let secrets: Vec<&String> = self.secrets.keys().collect();
         f.debug_struct("Observed")
             .field("wanted", &self.wanted)
             .field("namespaces", &self.namespaces.len())
@@ -180,11 +159,10 @@ pub async fn observe(
     let fresh_after = (pass.mode == Mode::ForceRefresh).then(Instant::now);
     let client = &runner.client;
     // A repair never downgrades: it takes the newest payload in sight, its own
-    // or (with read access) the one in our Secrets, which another runner may
-    // have refreshed since; so it waits for the reads. Without either, or
+    // or the one in our Secrets, which another runner may have refreshed
+    // since; so it waits for the reads. Without either, or
     // when the status knows of a newer token still, it refreshes.
-    let read = runner.secret_access == SecretAccess::Read;
-    let defer = pass.mode == Mode::Repair && (read || cached.is_some());
+    let defer = pass.mode == Mode::Repair;
     let payload = async {
         if defer {
             Ok(None)
@@ -201,26 +179,18 @@ pub async fn observe(
             kube_api::service_accounts::list(client, &wanted.service_accounts).await
         }
     };
-    let secrets = async {
-        match runner.secret_access {
-            SecretAccess::Read => kube_api::secrets::named(client, &wanted.secret_name)
-                .await
-                .map(Some),
-            SecretAccess::WriteOnly => Ok(None),
-        }
-    };
+    let secrets = kube_api::secrets::named(client, &wanted.secret_name);
     let (cluster, secrets, service_accounts, payload) = tokio::join!(
         kube_api::namespaces::list(client, NamespaceInfo::from_meta),
         secrets,
         service_accounts,
         payload,
     );
-    let read_at = Instant::now();
-    let (namespaces, revision) = cluster?;
+    let (namespaces, _) = cluster?;
     let repair = match &payload {
         Ok(None) => {
             let in_cluster = match &secrets {
-                Ok(Some(live)) => secret::newest_in_cluster(
+                Ok(live) => secret::newest_in_cluster(
                     live,
                     name,
                     &wanted.registries,
@@ -260,7 +230,7 @@ pub async fn observe(
             // A payload is kept only while its fetch worked: the controller's
             // backoff lets passes through early only for a payload in hand.
             if let Some(m) = memory {
-                m.forget_payload(name);
+                m.forget(name);
             }
             return Err(Halt::Stop(Stop {
                 reason: e.reason(),
@@ -271,10 +241,17 @@ pub async fn observe(
     if let Some(m) = memory.filter(|_| remember) {
         m.remember_payload(name, &fingerprint, &payload);
     }
-    let secrets = secrets?;
+    let secrets = match secrets {
+        Err(e) if kube_api::is_forbidden(&e) => {
+            return Err(Halt::Stop(Stop {
+                reason: "SecretNotGranted",
+                message: not_granted(runner.secret_access, &wanted.secret_name, &e),
+            }));
+        }
+        other => other?,
+    };
     let foreign: HashSet<String> = secrets
-        .iter()
-        .flat_map(|live| live.values())
+        .values()
         .filter_map(|s| s.labels().get(crate::crd::OWNER_LABEL).cloned())
         .filter(|owner| owner != name)
         .collect();
@@ -287,15 +264,6 @@ pub async fn observe(
             .filter(|n| foreign.contains(n))
             .collect()
     };
-    let secrets = match secrets {
-        Some(live) => SecretsSeen::Listed(live),
-        None => SecretsSeen::Unread {
-            known: match (pass.mode, memory) {
-                (Mode::Repair, Some(m)) => m.write_only().known(name, &fingerprint, &payload),
-                _ => None,
-            },
-        },
-    };
     let mut by_namespace: HashMap<String, BTreeMap<String, ServiceAccount>> = HashMap::new();
     for ((ns, sa_name), sa) in service_accounts? {
         by_namespace.entry(ns).or_default().insert(sa_name, sa);
@@ -303,15 +271,23 @@ pub async fn observe(
     let observed = Observed {
         wanted,
         namespaces,
-        revision,
         secrets,
         service_accounts: by_namespace,
         other_owners,
         refreshed,
         fingerprint,
-        read_at,
     };
     Ok((observed, payload))
+}
+
+/// Why Secrets of `name` could not be listed, and where to grant them.
+fn not_granted(access: SecretAccess, name: &str, err: &Error) -> String {
+    match access {
+        SecretAccess::Named => format!(
+            "{err}; with Secret access named, the controller may use only the Secret names it is granted: add {name} to the Helm chart's rbac.pullSecretNames (or a resourceNames rule for get, list, watch, patch and delete on secrets)"
+        ),
+        _ => err.to_string(),
+    }
 }
 
 /// The resource's credentials: its `secretRef`, else the runner's default
@@ -339,8 +315,10 @@ async fn credentials(runner: &Runner, obj: &ECRPullSecret) -> Result<ResolvedCre
         }
         Err(e @ Error::Kube { .. }) => {
             let mut message = e.to_string();
-            if runner.secret_access == SecretAccess::WriteOnly {
-                message.push_str(write_only::credentials_hint(&e));
+            if runner.secret_access == SecretAccess::Named && kube_api::is_forbidden(&e) {
+                message.push_str(
+                    "; with Secret access named, the Helm chart grants only the credentials Secrets listed in rbac.credentialsSecrets (and aws.credentials.secretName)",
+                );
             }
             return Err(unavailable(message));
         }

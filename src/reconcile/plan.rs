@@ -5,13 +5,13 @@
 //! entries to add, which are there already and which ServiceAccounts are
 //! missing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::ServiceAccount;
 
-use super::observe::{Observed, SecretsSeen, Wanted};
+use super::observe::{Observed, Wanted};
 use super::secret::{Payload, SecretAction, desired_secret, secret_action};
-use super::targets::{NamespaceKey, Targets};
+use super::targets::Targets;
 use crate::crd::NamespaceFailure;
 use crate::kube_api::service_accounts::{Entry, pull_secret_patch};
 
@@ -34,8 +34,8 @@ impl Plan {
 /// What a pass does in one namespace.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NamespacePlan {
-    /// The namespace, by name and UID.
-    pub namespace: NamespaceKey,
+    /// The namespace.
+    pub namespace: String,
     /// What to do with the Secret.
     pub secret: SecretAction,
     /// Our entry in each wanted ServiceAccount, in the order they are wanted;
@@ -59,38 +59,16 @@ pub enum EntryStep {
 pub fn plan(observed: &Observed, payload: &Payload) -> Plan {
     let wanted = &observed.wanted;
     let targets = Targets::select(&wanted.targets, &observed.namespaces);
-    let uids: HashMap<&str, &str> = observed
-        .namespaces
-        .iter()
-        .map(|n| (n.name.as_str(), n.uid.as_str()))
-        .collect();
     let no_accounts = BTreeMap::new();
     let namespaces = targets
         .ready
         .iter()
         .map(|ns| {
-            let namespace = NamespaceKey {
-                name: ns.clone(),
-                uid: uids
-                    .get(ns.as_str())
-                    .copied()
-                    .unwrap_or_default()
-                    .to_string(),
-            };
-            let secret = match &observed.secrets {
-                SecretsSeen::Listed(live) => secret_action(
-                    live.get(ns),
-                    &desired_secret(&wanted.resource, &wanted.secret_name, ns, payload),
-                    &observed.other_owners,
-                ),
-                SecretsSeen::Unread { known } => {
-                    if known.as_ref().is_some_and(|k| k.contains(&namespace)) {
-                        SecretAction::Unchanged
-                    } else {
-                        SecretAction::Unknown
-                    }
-                }
-            };
+            let secret = secret_action(
+                observed.secrets.get(ns),
+                &desired_secret(&wanted.resource, &wanted.secret_name, ns, payload),
+                &observed.other_owners,
+            );
             let service_accounts = if matches!(secret, SecretAction::Conflict(_)) {
                 Vec::new()
             } else {
@@ -100,7 +78,7 @@ pub fn plan(observed: &Observed, payload: &Payload) -> Plan {
                 )
             };
             NamespacePlan {
-                namespace,
+                namespace: ns.clone(),
                 secret,
                 service_accounts,
             }
@@ -147,7 +125,7 @@ pub(super) mod tests {
     use crate::reconcile::secret::Refusal;
     use std::collections::{BTreeMap, HashMap, HashSet};
     use std::sync::Arc;
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     use k8s_openapi::api::core::v1::{LocalObjectReference, Secret, ServiceAccount};
 
@@ -187,7 +165,6 @@ pub(super) mod tests {
                 name: n.to_string(),
                 labels: BTreeMap::new(),
                 terminating: false,
-                uid: format!("uid-{n}"),
             })
             .collect();
         let service_accounts = namespaces
@@ -214,8 +191,7 @@ pub(super) mod tests {
                 service_accounts: vec!["default".into()],
             },
             namespaces,
-            revision: Some("100".into()),
-            secrets: SecretsSeen::Listed(HashMap::new()),
+            secrets: HashMap::new(),
             service_accounts,
             other_owners: HashSet::new(),
             refreshed: true,
@@ -228,23 +204,17 @@ pub(super) mod tests {
                 },
                 registries: Vec::new(),
             },
-            read_at: Instant::now(),
         }
     }
 
     fn live(o: &mut Observed, ns: &str, secret: Secret) {
-        match &mut o.secrets {
-            SecretsSeen::Listed(m) => {
-                m.insert(ns.into(), secret);
-            }
-            SecretsSeen::Unread { .. } => panic!("Secrets are not read"),
-        }
+        o.secrets.insert(ns.into(), secret);
     }
 
     fn actions(p: &Plan) -> Vec<(&str, SecretAction)> {
         p.namespaces
             .iter()
-            .map(|n| (n.namespace.name.as_str(), n.secret))
+            .map(|n| (n.namespace.as_str(), n.secret))
             .collect()
     }
 
@@ -260,7 +230,6 @@ pub(super) mod tests {
             actions(&p),
             vec![("a", SecretAction::Create), ("b", SecretAction::Create)]
         );
-        assert_eq!(p.namespaces[0].namespace.uid, "uid-a");
         assert_eq!(
             p.unavailable,
             vec![NamespaceFailure {
@@ -345,7 +314,7 @@ pub(super) mod tests {
         for refused in planned
             .namespaces
             .iter()
-            .filter(|n| n.namespace.name != "orphan")
+            .filter(|n| n.namespace != "orphan")
             .skip(1)
         {
             assert!(
@@ -386,39 +355,6 @@ pub(super) mod tests {
             vec![
                 ("extra-key", SecretAction::Unchanged),
                 ("labelled", SecretAction::Unchanged)
-            ]
-        );
-    }
-
-    #[test]
-    fn without_reading_secrets_every_target_is_applied_unless_known_to_hold_the_payload() {
-        let mut o = observed(&["a", "b", "c"], &["a", "b", "c"]);
-        o.secrets = SecretsSeen::Unread { known: None };
-        let p = payload("{}");
-        assert!(
-            plan(&o, &p)
-                .namespaces
-                .iter()
-                .all(|n| n.secret == SecretAction::Unknown)
-        );
-        // Known by name and UID: a namespace recreated under the same name is not.
-        let known = HashSet::from([
-            NamespaceKey {
-                name: "a".into(),
-                uid: "uid-a".into(),
-            },
-            NamespaceKey {
-                name: "b".into(),
-                uid: "uid-old-b".into(),
-            },
-        ]);
-        o.secrets = SecretsSeen::Unread { known: Some(known) };
-        assert_eq!(
-            actions(&plan(&o, &p)),
-            vec![
-                ("a", SecretAction::Unchanged),
-                ("b", SecretAction::Unknown),
-                ("c", SecretAction::Unknown)
             ]
         );
     }

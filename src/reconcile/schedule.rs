@@ -23,8 +23,6 @@ pub struct NextRefresh {
 pub struct Schedule {
     /// When new tokens are due (`None`: the pass did not get that far).
     pub next_refresh: Option<Timestamp>,
-    /// Write-only runners: when every target is due to be applied again.
-    pub resync_in: Option<Duration>,
 }
 
 impl Schedule {
@@ -354,10 +352,7 @@ mod tests {
     fn the_wait_until_refresh_is_at_least_a_second_and_falls_back_to_the_interval() {
         let now: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
         let hour = Duration::from_secs(3600);
-        let s = |next: Option<Timestamp>| Schedule {
-            next_refresh: next,
-            resync_in: None,
-        };
+        let s = |next: Option<Timestamp>| Schedule { next_refresh: next };
         assert_eq!(s(None).until_refresh(now, hour), hour);
         assert_eq!(
             s(Some(now + SignedDuration::from_mins(5))).until_refresh(now, hour),

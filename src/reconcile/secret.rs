@@ -13,9 +13,7 @@ use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use crate::crd::{
-    EXPIRES_ANNOTATION, FIELD_MANAGER, MANAGED_BY_LABEL, MANAGED_BY_VALUE, OWNER_LABEL,
-};
+use crate::crd::{EXPIRES_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE, OWNER_LABEL};
 use crate::ecr::{CredentialsKey, Registry, Token};
 
 /// The Secret type we write.
@@ -127,9 +125,6 @@ pub enum SecretAction {
     /// Someone else's Secret of that name: refuse, so nobody's data is
     /// overwritten.
     Conflict(Refusal),
-    /// Not known: this runner may not read Secrets. Apply, and learn from
-    /// the answer what happened (see [`applied_action`]).
-    Unknown,
 }
 
 /// Why a Secret of the wanted name is left alone.
@@ -161,10 +156,7 @@ impl Refusal {
 impl SecretAction {
     /// Whether this action sends an apply.
     pub fn writes(self) -> bool {
-        matches!(
-            self,
-            SecretAction::Create | SecretAction::Update | SecretAction::Unknown
-        )
+        matches!(self, SecretAction::Create | SecretAction::Update)
     }
 }
 
@@ -267,36 +259,6 @@ pub fn secret_action(
         SecretAction::Unchanged
     } else {
         SecretAction::Update
-    }
-}
-
-/// What an apply turned out to do, for a runner that could not read the Secret
-/// first. `before` is the resourceVersion of a list made at the start of the
-/// pass: a Secret whose resourceVersion is newer was written since, by this
-/// apply; an older one was already as wanted and the apply changed nothing.
-/// resourceVersions are meant to be opaque; they are compared as the etcd
-/// revisions they are only to count writes, and anything unparsable counts as
-/// a write, never as unchanged.
-pub fn applied_action(response: &Secret, before: Option<&str>) -> SecretAction {
-    let revision = |rv: Option<&str>| rv.and_then(|v| v.parse::<u64>().ok());
-    let now = revision(response.metadata.resource_version.as_deref());
-    if let (Some(now), Some(before)) = (now, revision(before))
-        && now <= before
-    {
-        return SecretAction::Unchanged;
-    }
-    // Our field-manager entry is stamped when the apply changes something; on
-    // the apply that created the object, that is its creation time.
-    let ours = response
-        .metadata
-        .managed_fields
-        .iter()
-        .flatten()
-        .find(|m| m.manager.as_deref() == Some(FIELD_MANAGER));
-    let created = response.metadata.creation_timestamp.as_ref();
-    match (ours.and_then(|m| m.time.as_ref()), created) {
-        (Some(t), Some(c)) if t == c => SecretAction::Create,
-        _ => SecretAction::Update,
     }
 }
 
@@ -462,46 +424,6 @@ mod tests {
             secret_action(Some(&opaque), &want, &none),
             SecretAction::Conflict(Refusal::OtherType)
         );
-    }
-
-    #[test]
-    fn an_apply_is_counted_as_a_write_only_when_it_changed_the_secret() {
-        use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ManagedFieldsEntry, Time};
-        let at = |s: &str| Time(s.parse().unwrap());
-        let answer = |rv: &str, created: &str, ours: &str| {
-            let mut s = Secret::default();
-            s.metadata.resource_version = Some(rv.into());
-            s.metadata.creation_timestamp = Some(at(created));
-            s.metadata.managed_fields = Some(vec![
-                ManagedFieldsEntry {
-                    manager: Some("kubectl-create".into()),
-                    time: Some(at("2026-01-01T00:00:00Z")),
-                    ..Default::default()
-                },
-                ManagedFieldsEntry {
-                    manager: Some(FIELD_MANAGER.into()),
-                    time: Some(at(ours)),
-                    ..Default::default()
-                },
-            ]);
-            s
-        };
-        let t0 = "2026-01-01T00:00:00Z";
-        let t1 = "2026-01-02T00:00:00Z";
-        let cases = [
-            // Older than the pass: the apply was a no-op.
-            (answer("90", t0, t1), Some("100"), SecretAction::Unchanged),
-            // Newer, stamped at creation: this apply created it.
-            (answer("120", t1, t1), Some("100"), SecretAction::Create),
-            // Newer, created earlier: updated (or adopted).
-            (answer("120", t0, t1), Some("100"), SecretAction::Update),
-            // Versions that are not numbers never read as unchanged.
-            (answer("x", t0, t1), Some("100"), SecretAction::Update),
-            (answer("90", t0, t1), None, SecretAction::Update),
-        ];
-        for (response, before, want) in cases {
-            assert_eq!(applied_action(&response, before), want, "{before:?}");
-        }
     }
 
     #[test]

@@ -20,9 +20,6 @@ pub struct NamespaceInfo {
     pub labels: BTreeMap<String, String>,
     /// Whether it is being deleted.
     pub terminating: bool,
-    /// Its UID: a namespace deleted and created again under the same name is
-    /// another namespace.
-    pub uid: String,
 }
 
 impl NamespaceInfo {
@@ -30,21 +27,10 @@ impl NamespaceInfo {
     pub fn from_meta(n: PartialObjectMeta<Namespace>) -> Self {
         NamespaceInfo {
             terminating: n.metadata.deletion_timestamp.is_some(),
-            uid: n.metadata.uid.clone().unwrap_or_default(),
             name: n.name_any(),
             labels: n.metadata.labels.unwrap_or_default(),
         }
     }
-}
-
-/// A namespace by name and UID, so one deleted and created again is not taken
-/// for the one that was there before.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct NamespaceKey {
-    /// Its name.
-    pub name: String,
-    /// Its UID (empty when not known).
-    pub uid: String,
 }
 
 /// Which namespaces a resource asks for, checked.
@@ -153,7 +139,6 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             terminating: false,
-            uid: format!("uid-{name}"),
         }
     }
 

@@ -1078,6 +1078,8 @@ impl Drop for TcpProxy {
 /// One write the API server's audit log recorded for the audited admin.
 #[derive(Debug, Clone)]
 pub struct AuditedWrite {
+    /// Who the audited admin acted as (`as:` in a kubeconfig), if anyone.
+    pub impersonated: String,
     pub verb: String,
     pub resource: String,
     pub namespace: String,
@@ -1093,6 +1095,10 @@ pub fn audited_writes() -> Vec<AuditedWrite> {
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter(|e| e["user"]["username"] == "audited-admin" && e["stage"] == "ResponseComplete")
         .map(|e| AuditedWrite {
+            impersonated: e["impersonatedUser"]["username"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
             verb: e["verb"].as_str().unwrap_or_default().to_string(),
             resource: e["objectRef"]["resource"]
                 .as_str()
