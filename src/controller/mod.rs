@@ -10,6 +10,7 @@
 //! [`backoff`] of failing resources.
 
 mod backoff;
+mod heap;
 mod http;
 mod leader;
 mod pass;
@@ -101,6 +102,7 @@ pub async fn run(runner: Runner, settings: Settings) -> Result<()> {
         ready: AtomicBool::new(true),
     });
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    tokio::spawn(heap::trim_after_passes());
     let signal_state = state.clone();
     tokio::spawn(async move {
         wait_for_signal().await;

@@ -123,6 +123,7 @@ async fn reconcile_valid(obj: &ECRPullSecret, state: &State) -> Result<Action> {
         return Ok(Action::requeue(wait));
     }
     state.failures.succeeded(&name);
+    super::heap::pass_ended();
     let report = &outcome.report;
     if report.writes > 0 || outcome.refreshed {
         tracing::info!(resource = %name, writes = report.writes, refreshed = outcome.refreshed, next_in = ?until_next, "pass done");

@@ -1,0 +1,50 @@
+//! Gives the memory a pass freed back to the system.
+//!
+//! A pass over thousands of namespaces reads pages of Secrets and
+//! ServiceAccounts and builds a plan per namespace; all of it is freed when
+//! the pass ends, but glibc's allocator keeps freed pages mapped, so without
+//! this the idle controller's RSS stays at the largest pass's high-water mark
+//! (measured: 47 MiB at 5000 namespaces, for under 20 MiB live). After passes
+//! settle, `malloc_trim` returns the free pages. Elsewhere (musl, other
+//! systems) there is nothing to do.
+
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+static PASS_ENDED: Notify = Notify::const_new();
+
+/// How long after the last pass the heap is trimmed: a burst of passes is
+/// trimmed once, after it.
+const SETTLE: Duration = Duration::from_secs(1);
+
+/// Called when a pass ends.
+pub fn pass_ended() {
+    PASS_ENDED.notify_one();
+}
+
+/// Trims the heap once passes have settled, for as long as it runs.
+pub async fn trim_after_passes() {
+    loop {
+        PASS_ENDED.notified().await;
+        // Wait out the burst: each new pass restarts the wait.
+        while tokio::time::timeout(SETTLE, PASS_ENDED.notified())
+            .await
+            .is_ok()
+        {}
+        trim();
+    }
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn trim() {
+    // SAFETY: malloc_trim only walks the allocator's own free lists under its
+    // lock; it takes no pointers and is safe to call from any thread.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn trim() {}
