@@ -8,20 +8,31 @@
 #   B. controller writing only the N Secrets (serviceAccounts: []), and
 #   L. the leanest client (examples/lean_apply.rs: server-side apply of the same
 #      N Secrets, same concurrency, nothing else): B/L is our ratio to the limit;
-#   R. a one-shot `kubectl ecrcreds refresh` writing only the N Secrets.
+#   L2. the leanest client writing the Secret and the default ServiceAccount's
+#      entry (one guarded JSON patch), before A: A/L2 is A's ratio to its limit;
+#   R. a one-shot `kubectl ecrcreds refresh` writing only the N Secrets;
+#   I. idle: every request the controller sends over IDLE_S seconds with
+#      nothing changing (the API server's audit log, user counted-admin), as
+#      run by default (no resync) and again with --resync RESYNC; idle RSS;
+#   P. repair: a deleted Secret and an edited one, until they are back.
 # Times A and B are taken by examples/ready_probe.rs: it creates the resource
 # and watches it until its status says N/N ready, in one process.
 # Writes are counted twice: the API server's write requests, and the objects it
 # actually changed in etcd (an apply that changes nothing never reaches etcd).
-# Usage: [SECRET_ACCESS=write-only|read] bench/fanout.sh [N...]
-#        (defaults: write-only, the chart's default; 100 1000 5000)
+# The controller and the leanest client both talk as counted-admin, whose
+# every request the API server's audit log records (the idle count): the
+# same per-request cost on both sides of each ratio.
+# Usage: [SECRET_ACCESS=named|read] [IDLE_S=120] [RESYNC=30s] bench/fanout.sh [N...]
+#        (defaults: named, the chart's default; 100 1000 5000)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../testenv/lib.sh"
 cd "$REPO_DIR"
 SIZES=("$@")
 [[ $# -eq 0 ]] && SIZES=(100 1000 5000)
 CONCURRENCY=32
-SECRET_ACCESS="${SECRET_ACCESS:-write-only}"
+SECRET_ACCESS="${SECRET_ACCESS:-named}"
+IDLE_S="${IDLE_S:-120}"
+RESYNC="${RESYNC:-30s}"
 
 "$TESTENV_DIR/build.sh"
 cargo build --release --quiet --bin kubectl-ecrcreds --example lean_apply --example ready_probe
@@ -38,6 +49,22 @@ etcd_writes() { # objects kube-apiserver created, updated or deleted in etcd
 }
 mib() { awk -v k="$2:" '$1 == k {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 cpu_s() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$1/stat"; }
+idle_requests() { # writes lists watches gets the controller sent in [from_ms, to_ms), per hour
+  python3 "$REPO_DIR/bench/audit_count.py" "$STATE/audit.log" counted-admin "$1" "$2" |
+    awk -v w="$(( $2 - $1 ))" '{f = 3600000 / w; printf "%d / %d / %d / %d", $1 * f, $2 * f, $3 * f, $4 * f}'
+}
+start_controller() { # as counted-admin, so the audit log has every request it sends
+  # MALLOC_ARENA_MAX as chart/templates/deployment.yaml sets it.
+  KUBECONFIG="$STATE/kubeconfig-counted" MALLOC_ARENA_MAX=1 "$BIN" controller --leader-elect=false --metrics-addr 127.0.0.1:0 \
+    --concurrency "$CONCURRENCY" --secret-access "$SECRET_ACCESS" -l bench=controller "$@" >>"$STATE/controller.log" 2>&1 &
+  CTL=$!
+}
+secret_data() { kubectl -n bench-1 get secret ecr-a --ignore-not-found -o jsonpath='{.data}'; }
+repair_ms() { # runs "$@", then waits until Secret bench-1/ecr-a holds its data again
+  local want s; want=$(secret_data); s=$(now_ms); "$@" >/dev/null
+  until [[ "$(secret_data)" == "$want" ]]; do sleep 0.05; done
+  echo $(( $(now_ms) - s ))
+}
 token_calls() { curl -s "$AWS_ENDPOINT_URL/_ecrcreds/calls" | python3 -c 'import json,sys; print(sum(1 for c in json.load(sys.stdin)["calls"] if c["action"]=="GetAuthorizationToken"))'; }
 
 RESULTS="$(mktemp)"
@@ -50,7 +77,7 @@ cleanup() { # also when a step fails: no control plane or controller left behind
 trap cleanup EXIT
 for N in "${SIZES[@]}"; do
   STATE="$(mktemp -d "${TMPDIR:-/tmp}/ecrcreds-bench.XXXXXX")"
-  "$TESTENV_DIR/up.sh" "$STATE" 2>/dev/null
+  "$TESTENV_DIR/up.sh" "$STATE" --no-node 2>/dev/null
   # shellcheck source=/dev/null
   source "$STATE/env.sh"
   "$BIN" install >/dev/null 2>&1
@@ -58,9 +85,10 @@ for N in "${SIZES[@]}"; do
   kubectl apply -f "$STATE/ns.yaml" >/dev/null
   until [[ "$(kubectl get sa -A --field-selector metadata.name=default --no-headers 2>/dev/null | grep -c '^bench-')" -ge "$N" ]]; do sleep 0.5; done
 
-  # MALLOC_ARENA_MAX as chart/templates/deployment.yaml sets it.
-  MALLOC_ARENA_MAX=1 "$BIN" controller --leader-elect=false --metrics-addr 127.0.0.1:0 --concurrency "$CONCURRENCY" --secret-access "$SECRET_ACCESS" -l bench=controller >"$STATE/controller.log" 2>&1 &
-  CTL=$!
+  # L2 first, while the ServiceAccounts have no imagePullSecrets yet, as A finds them.
+  l2_ms=$(KUBECONFIG="$STATE/kubeconfig-counted" "$LEAN" bench- "$N" "$CONCURRENCY" ecr-lean2 default)
+
+  start_controller
   sleep 2
   rss_start=$(mib "$CTL" VmRSS); cpu0=$(cpu_s "$CTL")
 
@@ -81,7 +109,7 @@ for N in "${SIZES[@]}"; do
   peak=$(mib "$CTL" VmHWM)
 
   # L: the leanest client, same N Secrets under another name.
-  l_ms=$("$LEAN" bench- "$N" "$CONCURRENCY" ecr-lean)
+  l_ms=$(KUBECONFIG="$STATE/kubeconfig-counted" "$LEAN" bench- "$N" "$CONCURRENCY" ecr-lean)
 
   # R: one-shot refresh, only the Secrets.
   cat <<YAML | kubectl apply -f - >/dev/null
@@ -96,15 +124,34 @@ spec:
 YAML
   s=$(now_ms); "$BIN" refresh bench-r -o name --concurrency "$CONCURRENCY" >/dev/null 2>&1; r_ms=$(( $(now_ms) - s ))
 
-  ratio=$(awk -v b="$b_ms" -v l="$l_ms" 'BEGIN {printf "%.2f", b / l}')
-  printf '| %s | %s ms | %s ms | %s ms | %s | %s ms | %s (+%s) | %s / %s | %s / %s | %s / %s / %s MiB | %s s |\n' \
-    "$N" "$a_ms" "$b_ms" "$l_ms" "$ratio" "$r_ms" "$((t1 - t0))" "$((t2 - t1))" "$((e1 - e0))" "$((w1 - w0))" "$((e2 - e1))" "$((w2 - w1))" \
-    "$rss_start" "$a_peak" "$idle" "$a_cpu" | tee -a "$RESULTS"
+  # I: idle, as run by default. The controller has seen bench-r by now (its
+  # Secrets are current: nothing to write).
+  sleep 5
+  i0=$(now_ms); sleep "$IDLE_S"; i1=$(now_ms)
+  idle_default=$(idle_requests "$i0" "$i1")
+  idle_rss=$(mib "$CTL" VmRSS)
+
+  # P: repair, a deleted Secret and then an edited one.
+  p_del=$(repair_ms kubectl -n bench-1 delete secret ecr-a)
+  p_edit=$(repair_ms kubectl -n bench-1 patch secret ecr-a -p '{"data":{".dockerconfigjson":"e30="}}')
   kill "$CTL"; wait "$CTL" 2>/dev/null || true; CTL=""
+
+  # I again with a resync: a restarted controller's first pass, then the window.
+  start_controller --resync "$RESYNC"
+  sleep 20
+  i0=$(now_ms); sleep "$IDLE_S"; i1=$(now_ms)
+  idle_resync=$(idle_requests "$i0" "$i1")
+  kill "$CTL"; wait "$CTL" 2>/dev/null || true; CTL=""
+
+  ratio=$(awk -v b="$b_ms" -v l="$l_ms" 'BEGIN {printf "%.2f", b / l}')
+  ratio2=$(awk -v a="$a_ms" -v l="$l2_ms" 'BEGIN {printf "%.2f", a / l}')
+  printf '| %s | %s ms | %s ms | %s ms | %s ms | %s | %s | %s ms | %s (+%s) | %s / %s | %s / %s | %s | %s | %s / %s ms | %s / %s / %s / %s MiB | %s s |\n' \
+    "$N" "$a_ms" "$l2_ms" "$b_ms" "$l_ms" "$ratio" "$ratio2" "$r_ms" "$((t1 - t0))" "$((t2 - t1))" "$((e1 - e0))" "$((w1 - w0))" "$((e2 - e1))" "$((w2 - w1))" \
+    "$idle_default" "$idle_resync" "$p_del" "$p_edit" "$rss_start" "$a_peak" "$idle" "$idle_rss" "$a_cpu" | tee -a "$RESULTS"
   "$TESTENV_DIR/down.sh" "$STATE"; rm -rf "$STATE"; STATE=""
 done
 echo
-echo "secret access: $SECRET_ACCESS"
-echo "| N | A: ready (Secret + SA) | B: ready (Secrets only) | L: leanest client | B/L | R: one-shot refresh | token calls (2nd cycle) | writes, 1st cycle (etcd / API) | writes, unchanged cycle (etcd / API) | RSS start / peak in A / idle | CPU in A |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "secret access: $SECRET_ACCESS; idle window ${IDLE_S}s; resync $RESYNC"
+echo "| N | A: ready (Secret + SA) | L2: leanest, Secret + SA | B: ready (Secrets only) | L: leanest client | B/L | A/L2 | R: one-shot refresh | token calls (2nd cycle) | writes, 1st cycle (etcd / API) | writes, forced refresh (etcd / API) | idle, default: writes / lists / watches / gets per hour | idle, resync $RESYNC: per hour | repair: deleted / edited | RSS start / peak in A / 5 s after / idle | CPU in A |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 cat "$RESULTS"

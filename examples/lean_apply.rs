@@ -4,23 +4,32 @@
 //! ServiceAccounts, no status). Its time is the physical limit the controller
 //! is compared with.
 //!
-//! Usage: cargo run --release --example lean_apply -- PREFIX COUNT CONCURRENCY SECRET_NAME
+//! With a SERVICE_ACCOUNT it also adds the Secret to that ServiceAccount's
+//! imagePullSecrets in each namespace, with the one guarded JSON patch the
+//! controller sends when the list is absent (test null, add): the limit for
+//! the controller's default job, Secret and ServiceAccount entry.
+//!
+//! Usage: cargo run --release --example lean_apply -- PREFIX COUNT CONCURRENCY SECRET_NAME [SERVICE_ACCOUNT]
 
 use std::collections::BTreeMap;
 use std::time::Instant;
 
 use futures::{StreamExt, stream};
 use k8s_openapi::ByteString;
-use k8s_openapi::api::core::v1::Secret;
+use k8s_openapi::api::core::v1::{Secret, ServiceAccount};
 use kube::api::{ObjectMeta, Patch, PatchParams};
 use kube::{Api, Client};
 
 #[tokio::main]
 async fn main() -> anyhow_free::Result {
     let args: Vec<String> = std::env::args().collect();
-    let [_, prefix, count, concurrency, name] = args.as_slice() else {
-        eprintln!("usage: lean_apply PREFIX COUNT CONCURRENCY SECRET_NAME");
-        std::process::exit(2);
+    let (prefix, count, concurrency, name, account) = match args.as_slice() {
+        [_, p, c, k, n] => (p, c, k, n, None),
+        [_, p, c, k, n, a] => (p, c, k, n, Some(a.clone())),
+        _ => {
+            eprintln!("usage: lean_apply PREFIX COUNT CONCURRENCY SECRET_NAME [SERVICE_ACCOUNT]");
+            std::process::exit(2);
+        }
     };
     let count: usize = count.parse()?;
     let concurrency: usize = concurrency.parse()?;
@@ -31,6 +40,7 @@ async fn main() -> anyhow_free::Result {
         .map(|i| {
             let client = client.clone();
             let ns = format!("{prefix}{i}");
+            let account = account.clone();
             async move {
                 let secret = Secret {
                     metadata: ObjectMeta {
@@ -45,14 +55,25 @@ async fn main() -> anyhow_free::Result {
                     )])),
                     ..Default::default()
                 };
-                Api::<Secret>::namespaced(client, &ns)
+                Api::<Secret>::namespaced(client.clone(), &ns)
                     .patch(
                         name,
                         &PatchParams::apply("lean-apply").force(),
                         &Patch::Apply(&secret),
                     )
-                    .await
-                    .map(|_| ())
+                    .await?;
+                if let Some(account) = account {
+                    let ops = serde_json::json!([
+                        {"op": "test", "path": "/imagePullSecrets", "value": null},
+                        {"op": "add", "path": "/imagePullSecrets", "value": [{"name": name}]},
+                    ]);
+                    let patch: json_patch::Patch =
+                        serde_json::from_value(ops).expect("valid JSON patch");
+                    Api::<ServiceAccount>::namespaced(client, &ns)
+                        .patch(&account, &PatchParams::default(), &Patch::<()>::Json(patch))
+                        .await?;
+                }
+                Ok(())
             }
         })
         .buffer_unordered(concurrency)

@@ -49,6 +49,10 @@ echo "$ADMIN_TOKEN,admin,admin-uid,\"system:masters\"" > "$PKI/tokens.csv"
 # writes by.
 AUDITED_TOKEN="$(openssl rand -hex 24)"
 echo "$AUDITED_TOKEN,audited-admin,audited-uid,\"system:masters,ecrcreds:audited\"" >> "$PKI/tokens.csv"
+# A third whose every request is recorded, reads and watches too (group
+# ecrcreds:counted): what the benchmarks count a controller's idle cost by.
+COUNTED_TOKEN="$(openssl rand -hex 24)"
+echo "$COUNTED_TOKEN,counted-admin,counted-uid,\"system:masters,ecrcreds:counted\"" >> "$PKI/tokens.csv"
 cat > "$PKI/audit-policy.yaml" <<'YAML'
 apiVersion: audit.k8s.io/v1
 kind: Policy
@@ -57,6 +61,8 @@ rules:
   - level: Metadata
     userGroups: ["ecrcreds:audited"]
     verbs: ["create", "update", "patch", "delete", "deletecollection"]
+  - level: Metadata
+    userGroups: ["ecrcreds:counted"]
   - level: None
 YAML
 
@@ -104,6 +110,7 @@ KC
 }
 write_kubeconfig "$STATE/kubeconfig"
 sed "s/token: $ADMIN_TOKEN/token: $AUDITED_TOKEN/" "$STATE/kubeconfig" > "$STATE/kubeconfig-audited"
+sed "s/token: $ADMIN_TOKEN/token: $COUNTED_TOKEN/" "$STATE/kubeconfig" > "$STATE/kubeconfig-counted"
 KCTL=("$BIN/kubectl" --kubeconfig "$STATE/kubeconfig")
 wait_for kube-apiserver 90 "${KCTL[@]}" get --raw /readyz
 
