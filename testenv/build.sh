@@ -4,7 +4,7 @@
 #    kubectl, from their Go modules at the versions pinned in
 #    testenv/controlplane/go.mod (one `go build`, so they share packages);
 #  - a Python venv with moto in server mode, pinned by testenv/requirements.txt;
-#  - helm and krew's validate-krew-manifest, from their Go modules;
+#  - helm, krew and krew's validate-krew-manifest, from their Go modules;
 #  - the test node's containerd, containerd-shim-runc-v2 and ctr, and crane
 #    (images), from their Go modules;
 #  - the layers of the test images: a static pause binary compiled from the
@@ -126,9 +126,21 @@ build_tools() {
   mv "$tmp" "$bin"
 }
 
+build_krew() {
+  local bin; bin="$(krew_bin)"
+  [[ -x "$bin/krew" ]] && { log "krew cached in $bin"; return; }
+  log "building krew from its Go module (first run only)"
+  local tmp="$bin.tmp.$$"
+  mkdir -p "$tmp"
+  GOBIN="$tmp" GOFLAGS=-trimpath go install -ldflags "-s -w" "$KREW_MODULE"
+  rm -rf "$bin"
+  mv "$tmp" "$bin"
+}
+
 install_debian_packages
 build_controlplane
 build_venv
 build_tools
+build_krew
 build_node
 build_images

@@ -28,6 +28,16 @@ KREW_VALIDATOR_MODULE=sigs.k8s.io/krew/cmd/validate-krew-manifest@v0.4.3
 tools_bin() {
   echo "$ECRCREDS_CACHE/tools/$(echo "$HELM_MODULE $KREW_VALIDATOR_MODULE" | sha256sum | cut -c1-16)/bin"
 }
+# krew itself, from the same module as its validator: the packaging test
+# installs the release archive with it.
+KREW_MODULE=sigs.k8s.io/krew/cmd/krew@v0.4.3
+krew_bin() {
+  echo "$ECRCREDS_CACHE/krew/$(echo "$KREW_MODULE" | sha256sum | cut -c1-16)/bin"
+}
+# The Debian packages the controller image is assembled from (release/rootfs.sh).
+deb_cache() {
+  echo "$ECRCREDS_CACHE/debs"
+}
 
 # The node's runtime and the image tool, from their Go modules; runc, the CNI
 # loopback plugin, distribution and busybox come from Debian.

@@ -13,6 +13,10 @@ log "cargo fmt --check"
 cargo fmt --check
 log "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
+# What users get: the controller image and the krew archive the tests build
+# carry the release binary.
+log "cargo build --release --bin kubectl-ecrcreds"
+cargo build --release --locked --quiet --bin kubectl-ecrcreds
 
 STATE="$(mktemp -d "${TMPDIR:-/tmp}/ecrcreds-testenv.XXXXXX")"
 cleanup() { "$TESTENV_DIR/down.sh" "$STATE"; rm -rf "$STATE"; }

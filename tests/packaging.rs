@@ -199,25 +199,32 @@ fn the_krew_manifest_passes_krews_validator_as_committed_and_as_released() {
     );
     assert_eq!(code, 0, "{out}\n{err}");
 
-    // The release step fills in URIs and checksums from real archives.
+    // The release step fills in URIs and checksums from real archives: the
+    // linux-amd64 one as release/archive.sh packs the release binary; the
+    // other platforms cannot be built here, and any file stands in for them
+    // (the checksum is what matters).
     let dist = std::env::temp_dir().join(unique("dist"));
     std::fs::create_dir_all(&dist).unwrap();
-    let binary = env!("CARGO_BIN_EXE_kubectl-ecrcreds");
-    let staging = dist.join("staging");
-    std::fs::create_dir_all(&staging).unwrap();
-    std::fs::copy(binary, staging.join("kubectl-ecrcreds")).unwrap();
-    // One real archive of this binary for linux-amd64; the other platforms
-    // cannot be built here, and any file stands in: the checksum is what matters.
-    let linux = dist.join("kubectl-ecrcreds-v9.8.7-linux-amd64.tar.gz");
-    let st = command("tar")
-        .arg("-C")
-        .arg(&staging)
-        .args(["-I", "gzip -1", "-cf"])
-        .arg(&linux)
-        .arg("kubectl-ecrcreds")
-        .status()
-        .unwrap();
-    assert!(st.success());
+    let (code, archive, err) = tool(
+        "release/archive.sh",
+        &[
+            release_binary().to_str().unwrap(),
+            "9.8.7",
+            "linux-amd64",
+            dist.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let linux = PathBuf::from(archive.trim());
+    assert_eq!(
+        linux,
+        dist.join("kubectl-ecrcreds-v9.8.7-linux-amd64.tar.gz")
+    );
+    let (_, listing, _) = tool("tar", &["-tzf", linux.to_str().unwrap()], None);
+    let mut files: Vec<&str> = listing.lines().collect();
+    files.sort();
+    assert_eq!(files, ["LICENSE", "README.md", "kubectl-ecrcreds"]);
     for platform in ["linux-arm64", "darwin-amd64", "darwin-arm64"] {
         std::fs::write(
             dist.join(format!("kubectl-ecrcreds-v9.8.7-{platform}.tar.gz")),
@@ -240,11 +247,8 @@ fn the_krew_manifest_passes_krews_validator_as_committed_and_as_released() {
     assert_eq!(code, 0, "{err}");
     assert!(manifest.contains("version: v9.8.7"));
     assert!(!manifest.contains("v0.1.0"), "{manifest}");
-    let linux = command("sha256sum")
-        .arg(dist.join("kubectl-ecrcreds-v9.8.7-linux-amd64.tar.gz"))
-        .output()
-        .unwrap();
-    let sum = String::from_utf8_lossy(&linux.stdout)
+    let summed = command("sha256sum").arg(&linux).output().unwrap();
+    let sum = String::from_utf8_lossy(&summed.stdout)
         .split_whitespace()
         .next()
         .unwrap()
@@ -261,6 +265,74 @@ fn the_krew_manifest_passes_krews_validator_as_committed_and_as_released() {
         None,
     );
     assert_eq!(code, 0, "{out}\n{err}");
+
+    // krew installs that archive with that manifest, and the plugin runs from
+    // krew's bin directory, as kubectl-ecrcreds and as `kubectl ecrcreds`.
+    let root = dist.join("krew-root");
+    let krew = |args: &[&str]| {
+        let out = command(var("ECRCREDS_TEST_KREW"))
+            .args(args)
+            .env("KREW_ROOT", &root)
+            .env("HOME", &dist)
+            // Nothing may leave loopback: were krew to fetch anything (its
+            // index, an update check), it would meet a closed local port.
+            .env("HTTPS_PROXY", "http://127.0.0.1:9")
+            .env("HTTP_PROXY", "http://127.0.0.1:9")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let (ok, out) = krew(&[
+        "install",
+        &format!("--manifest={}", released.display()),
+        &format!("--archive={}", linux.display()),
+    ]);
+    assert!(ok, "krew install failed: {out}");
+    let installed = root.join("bin/kubectl-ecrcreds");
+    let version = command(&installed).arg("version").output().unwrap();
+    assert!(version.status.success());
+    assert!(
+        String::from_utf8_lossy(&version.stdout).starts_with("kubectl-ecrcreds "),
+        "{version:?}"
+    );
+    let path = format!(
+        "{}:{}",
+        root.join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let via_kubectl = command("kubectl")
+        .args(["ecrcreds", "version"])
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert!(
+        via_kubectl.status.success()
+            && String::from_utf8_lossy(&via_kubectl.stdout).starts_with("kubectl-ecrcreds "),
+        "{via_kubectl:?}"
+    );
+    // Other commands want a local plugin index; an empty local repository
+    // stands in for the one `krew update` would clone from GitHub.
+    let index = root.join("index/default");
+    std::fs::create_dir_all(&index).unwrap();
+    let st = command("git")
+        .args(["init", "-q"])
+        .arg(&index)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let (ok, out) = krew(&["uninstall", "ecrcreds"]);
+    assert!(ok, "krew uninstall failed: {out}");
+    assert!(!installed.exists(), "krew uninstall left {installed:?}");
+    let _ = std::fs::remove_dir_all(&dist);
 }
 
 fn can_i(as_user: &str, verb: &str, resource: &str, ns: Option<&str>) -> bool {
@@ -687,4 +759,26 @@ async fn helm_install_with_secret_reads_on_watches_cluster_wide_and_does_the_who
         },
     )
     .await;
+}
+
+#[test]
+fn the_release_workflow_publishes_the_image_the_chart_deploys() {
+    let workflow = std::fs::read_to_string(repo().join(".github/workflows/release.yml")).unwrap();
+    let values: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(repo().join("chart/values.yaml")).unwrap())
+            .unwrap();
+    let repository = values["image"]["repository"].as_str().unwrap();
+    assert!(
+        workflow.contains(&format!("  IMAGE: {repository}\n")),
+        "the release workflow's IMAGE is not the chart's image.repository {repository}"
+    );
+    // The chart's default tag is its appVersion, which the release sets to
+    // the tag without its "v"; the image index is pushed under that.
+    assert_eq!(values["image"]["tag"].as_str(), Some(""));
+    assert!(workflow.contains("--app-version \"${GITHUB_REF_NAME#v}\""));
+    assert!(workflow.contains("-t \"$IMAGE:$tag\""));
+    assert!(workflow.contains("tag=\"${GITHUB_REF_NAME#v}\""));
+    // Built with the script the tests run.
+    assert!(workflow.contains("release/image.sh target/release/kubectl-ecrcreds"));
+    assert!(workflow.contains("release/archive.sh"));
 }

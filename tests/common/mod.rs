@@ -1120,3 +1120,15 @@ pub fn audited_writes() -> Vec<AuditedWrite> {
         })
         .collect()
 }
+
+/// The release binary, as users get it in the image and the krew archive
+/// (testenv/test.sh builds it before the tests; `cargo build --release` does).
+pub fn release_binary() -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/kubectl-ecrcreds");
+    assert!(
+        path.is_file(),
+        "{} is missing: build it with cargo build --release --bin kubectl-ecrcreds (testenv/test.sh does)",
+        path.display()
+    );
+    path
+}
