@@ -432,6 +432,17 @@ async fn the_release_image_runs_from_the_chart_on_the_node_and_does_the_whole_jo
         PodOutcome::Running
     );
 
+    // The in-Pod controller's log joins the suite's others, which
+    // testenv/test.sh searches for tokens and keys.
+    let log = pod_api
+        .logs(&name_of(&leader), &LogParams::default())
+        .await
+        .unwrap();
+    assert!(log.contains("pass done"), "{log}");
+    if let Some(dir) = test_env().get("ECRCREDS_TEST_LOG_DIR") {
+        std::fs::write(Path::new(dir).join(format!("{id}-pod.log")), &log).unwrap();
+    }
+
     // Deleting the leader's Pod hands over to the other replica.
     let cut = Instant::now();
     pod_api
