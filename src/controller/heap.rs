@@ -17,6 +17,8 @@ static PASS_ENDED: Notify = Notify::const_new();
 /// How long after the last pass the heap is trimmed: a burst of passes is
 /// trimmed once, after it.
 const SETTLE: Duration = Duration::from_secs(1);
+/// The longest a burst of passes delays the trim.
+const LONGEST_BURST: Duration = Duration::from_secs(30);
 
 /// Called when a pass ends.
 pub fn pass_ended() {
@@ -27,10 +29,13 @@ pub fn pass_ended() {
 pub async fn trim_after_passes() {
     loop {
         PASS_ENDED.notified().await;
-        // Wait out the burst: each new pass restarts the wait.
-        while tokio::time::timeout(SETTLE, PASS_ENDED.notified())
-            .await
-            .is_ok()
+        // Wait out the burst: each new pass restarts the wait, up to a bound
+        // (passes that never pause for a second still get trimmed).
+        let burst = tokio::time::Instant::now();
+        while burst.elapsed() < LONGEST_BURST
+            && tokio::time::timeout(SETTLE, PASS_ENDED.notified())
+                .await
+                .is_ok()
         {}
         trim();
     }
