@@ -1121,39 +1121,20 @@ pub fn audited_writes() -> Vec<AuditedWrite> {
         .collect()
 }
 
-/// The release binary, as users get it in the image and the krew archive,
-/// built (or found up to date) once per test binary: `cargo build --release`
-/// (testenv/test.sh has already run it, so there it costs nothing).
+/// The release binary, as users get it in the image and the krew archive
+/// (testenv/test.sh builds it before the tests; `cargo build --release` does).
+/// Found beside the debug binary's profile directory, wherever the target
+/// directory is.
 pub fn release_binary() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-            let out = command(option_env!("CARGO").unwrap_or("cargo"))
-                .args([
-                    "build",
-                    "--release",
-                    "--locked",
-                    "--quiet",
-                    "--bin",
-                    "kubectl-ecrcreds",
-                ])
-                .current_dir(&root)
-                .stdin(Stdio::null())
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "cargo build --release failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            // Beside the debug binary's profile directory, wherever the
-            // target directory is.
-            std::path::Path::new(env!("CARGO_BIN_EXE_kubectl-ecrcreds"))
-                .parent()
-                .and_then(|debug| debug.parent())
-                .expect("the binary lives in <target>/<profile>/")
-                .join("release/kubectl-ecrcreds")
-        })
-        .clone()
+    let path = std::path::Path::new(env!("CARGO_BIN_EXE_kubectl-ecrcreds"))
+        .parent()
+        .and_then(|debug| debug.parent())
+        .expect("the binary lives in <target>/<profile>/")
+        .join("release/kubectl-ecrcreds");
+    assert!(
+        path.is_file(),
+        "{} is missing: build it with cargo build --release --bin kubectl-ecrcreds (testenv/test.sh does)",
+        path.display()
+    );
+    path
 }
