@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use k8s_openapi::api::coordination::v1::Lease;
-use k8s_openapi::api::core::v1::{Pod, ServiceAccount};
+use k8s_openapi::api::core::v1::Pod;
 use kube::api::{DeleteParams, ListParams, LogParams, PostParams};
 use kube::{Api, Client};
 use serde_json::json;
@@ -475,15 +475,11 @@ async fn the_release_image_runs_from_the_chart_on_the_node_and_does_the_whole_jo
     for ns in [&rel, &app] {
         assert!(secret(&client, ns, "ecr-pull").await.is_none(), "{ns}");
     }
-    let sa = Api::<ServiceAccount>::namespaced(client.clone(), &app)
-        .get("default")
-        .await
-        .unwrap();
     assert!(
-        !sa.image_pull_secrets
-            .unwrap_or_default()
+        !pull_secret_entries(&client, &app, "default")
+            .await
             .iter()
-            .any(|r| r.name == "ecr-pull"),
+            .any(|n| n == "ecr-pull"),
         "the default ServiceAccount keeps our entry"
     );
     eventually(Duration::from_secs(60), || async {

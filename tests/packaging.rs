@@ -596,15 +596,11 @@ async fn install_and_run_as_the_charts_service_account(
     .await;
     for ns in &nss {
         assert!(secret(&client, ns, "ecr-rbac").await.is_none());
-        let sa = Api::<ServiceAccount>::namespaced(client.clone(), ns)
-            .get("default")
-            .await
-            .unwrap();
         assert!(
-            !sa.image_pull_secrets
-                .unwrap_or_default()
+            !pull_secret_entries(&client, ns, "default")
+                .await
                 .iter()
-                .any(|r| r.name == "ecr-rbac"),
+                .any(|n| n == "ecr-rbac"),
             "our entry is left in {ns}"
         );
     }

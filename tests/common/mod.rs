@@ -1138,3 +1138,16 @@ pub fn release_binary() -> PathBuf {
     );
     path
 }
+
+/// The names in a ServiceAccount's `imagePullSecrets`.
+pub async fn pull_secret_entries(client: &Client, ns: &str, account: &str) -> Vec<String> {
+    Api::<ServiceAccount>::namespaced(client.clone(), ns)
+        .get(account)
+        .await
+        .expect("get ServiceAccount")
+        .image_pull_secrets
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| r.name)
+        .collect()
+}
