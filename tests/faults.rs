@@ -565,7 +565,7 @@ async fn a_matrix_of_bad_input_gets_clear_errors_and_loses_nothing() {
     )
     .await;
 
-    let kubeconfig_dir = std::env::temp_dir();
+    let kubeconfig_dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
     let dir_arg = kubeconfig_dir.to_str().unwrap().to_string();
     let dead_endpoint = format!("http://127.0.0.1:{}", free_port());
     let cases: Vec<Case> = vec![

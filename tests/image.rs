@@ -96,7 +96,7 @@ fn build_image() -> String {
 
     // Its files: the binary, the C runtime, CA certificates, the users and
     // the resolver's configuration, licenses; no shell, nothing else.
-    let export = std::env::temp_dir().join(format!("{tag}.tar"));
+    let export = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{tag}.tar"));
     let (ok, _, err) = tool(
         var("ECRCREDS_TEST_CRANE"),
         &["--insecure", "export", &target, export.to_str().unwrap()],
@@ -306,7 +306,8 @@ async fn the_release_image_runs_from_the_chart_on_the_node_and_does_the_whole_jo
     .await;
     let moto_port = moto_url().rsplit(':').next().unwrap().to_string();
     let metrics_port = free_port().to_string();
-    let values = std::env::temp_dir().join(format!("{id}-values.json"));
+    let values =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{id}-values.json"));
     std::fs::write(
         &values,
         json!({

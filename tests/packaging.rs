@@ -203,7 +203,7 @@ fn the_krew_manifest_passes_krews_validator_as_committed_and_as_released() {
     // linux-amd64 one as release/archive.sh packs the release binary; the
     // other platforms cannot be built here, and any file stands in for them
     // (the checksum is what matters).
-    let dist = std::env::temp_dir().join(unique("dist"));
+    let dist = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(unique("dist"));
     std::fs::create_dir_all(&dist).unwrap();
     let (code, archive, err) = tool(
         "release/archive.sh",
@@ -454,7 +454,8 @@ async fn install_and_run_as_the_charts_service_account(
     // job. Through the audited admin, so the API server's audit log shows
     // every write it makes.
     let kc = std::fs::read_to_string(var("ECRCREDS_TEST_AUDITED_KUBECONFIG")).unwrap();
-    let as_sa = std::env::temp_dir().join(format!("{}.yaml", unique("as-sa")));
+    let as_sa =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{}.yaml", unique("as-sa")));
     std::fs::write(
         &as_sa,
         kc.replace("    token: ", &format!("    as: {sa_user}\n    token: ")),

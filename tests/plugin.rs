@@ -500,7 +500,7 @@ complete_line "kubectl ecrcreds list -o "
 async fn each_error_is_one_sentence_with_the_next_step() {
     install_crd();
     let client = client().await;
-    let empty_home = std::env::temp_dir().join(unique("home"));
+    let empty_home = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(unique("home"));
     std::fs::create_dir_all(&empty_home).unwrap();
 
     // No kubeconfig anywhere.
@@ -663,7 +663,8 @@ async fn a_closed_pipe_ends_output_quietly() {
 
 /// A kubeconfig whose API server is a closed loopback port.
 fn dead_kubeconfig() -> std::path::PathBuf {
-    let path = std::env::temp_dir().join(format!("{}.yaml", unique("dead-kc")));
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("{}.yaml", unique("dead-kc")));
     std::fs::write(&path, format!(
         "apiVersion: v1\nkind: Config\nclusters: [{{name: c, cluster: {{server: 'https://127.0.0.1:{}', insecure-skip-tls-verify: true}}}}]\nusers: [{{name: u, user: {{token: t}}}}]\ncontexts: [{{name: c, context: {{cluster: c, user: u}}}}]\ncurrent-context: c\n",
         free_port()

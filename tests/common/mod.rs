@@ -1121,22 +1121,59 @@ pub fn audited_writes() -> Vec<AuditedWrite> {
         .collect()
 }
 
-/// The release binary, as users get it in the image and the krew archive
-/// (testenv/test.sh builds it before the tests; `cargo build --release` does).
-/// Found beside the debug binary's profile directory, wherever the target
-/// directory is.
+/// The release binary, as users get it in the image and the krew archive,
+/// built here (once per test binary) when `cargo build --release` has not
+/// already: `cargo test` on its own runs these tests too. The first build takes
+/// minutes (fat LTO); after that cargo finds it fresh in about a second.
+///
+/// The nested cargo must not see the variables cargo sets for a test process:
+/// ring's build script tracks `CARGO_MANIFEST_DIR`, so with it set cargo would
+/// rebuild every dependency above ring and then again for the next plain build.
 pub fn release_binary() -> PathBuf {
-    let path = std::path::Path::new(env!("CARGO_BIN_EXE_kubectl-ecrcreds"))
-        .parent()
-        .and_then(|debug| debug.parent())
-        .expect("the binary lives in <target>/<profile>/")
-        .join("release/kubectl-ecrcreds");
-    assert!(
-        path.is_file(),
-        "{} is missing: build it with cargo build --release --bin kubectl-ecrcreds (testenv/test.sh does)",
-        path.display()
-    );
-    path
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let path = std::path::Path::new(env!("CARGO_BIN_EXE_kubectl-ecrcreds"))
+                .parent()
+                .and_then(|debug| debug.parent())
+                .expect("the binary lives in <target>/<profile>/")
+                .join("release/kubectl-ecrcreds");
+            let mut cargo = Command::new(env!("CARGO"));
+            cargo
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .args(["build", "--release", "--locked", "--bin", "kubectl-ecrcreds"]);
+            for (name, _) in std::env::vars_os() {
+                let name = name.to_string_lossy();
+                let set_by_cargo_test = name.starts_with("CARGO_PKG_")
+                    || name.starts_with("CARGO_BIN_")
+                    || [
+                        "CARGO_MANIFEST_DIR",
+                        "CARGO_MANIFEST_PATH",
+                        "CARGO_MANIFEST_LINKS",
+                        "CARGO_CRATE_NAME",
+                        "CARGO_PRIMARY_PACKAGE",
+                        "CARGO_TARGET_TMPDIR",
+                        "CARGO_RUSTC_CURRENT_DIR",
+                        "OUT_DIR",
+                    ]
+                    .contains(&name.as_ref());
+                if set_by_cargo_test {
+                    cargo.env_remove(name.as_ref());
+                }
+            }
+            if !path.is_file() {
+                eprintln!(
+                    "[testenv] building the release binary for the image and krew tests (minutes, once)"
+                );
+            }
+            let status = cargo.status().expect("run cargo build --release");
+            assert!(
+                status.success() && path.is_file(),
+                "cargo build --release --bin kubectl-ecrcreds failed ({status}); run it by hand to see why"
+            );
+            path
+        })
+        .clone()
 }
 
 /// The names in a ServiceAccount's `imagePullSecrets`.
