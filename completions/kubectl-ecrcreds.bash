@@ -34,6 +34,9 @@ _kubectl__ecrcreds() {
             kubectl__ecrcreds,describe)
                 cmd="kubectl__ecrcreds__subcmd__describe"
                 ;;
+            kubectl__ecrcreds,doctor)
+                cmd="kubectl__ecrcreds__subcmd__doctor"
+                ;;
             kubectl__ecrcreds,help)
                 cmd="kubectl__ecrcreds__subcmd__help"
                 ;;
@@ -45,6 +48,9 @@ _kubectl__ecrcreds() {
                 ;;
             kubectl__ecrcreds,refresh)
                 cmd="kubectl__ecrcreds__subcmd__refresh"
+                ;;
+            kubectl__ecrcreds,verify)
+                cmd="kubectl__ecrcreds__subcmd__verify"
                 ;;
             kubectl__ecrcreds,version)
                 cmd="kubectl__ecrcreds__subcmd__version"
@@ -67,6 +73,9 @@ _kubectl__ecrcreds() {
             kubectl__ecrcreds__subcmd__help,describe)
                 cmd="kubectl__ecrcreds__subcmd__help__subcmd__describe"
                 ;;
+            kubectl__ecrcreds__subcmd__help,doctor)
+                cmd="kubectl__ecrcreds__subcmd__help__subcmd__doctor"
+                ;;
             kubectl__ecrcreds__subcmd__help,help)
                 cmd="kubectl__ecrcreds__subcmd__help__subcmd__help"
                 ;;
@@ -79,6 +88,9 @@ _kubectl__ecrcreds() {
             kubectl__ecrcreds__subcmd__help,refresh)
                 cmd="kubectl__ecrcreds__subcmd__help__subcmd__refresh"
                 ;;
+            kubectl__ecrcreds__subcmd__help,verify)
+                cmd="kubectl__ecrcreds__subcmd__help__subcmd__verify"
+                ;;
             kubectl__ecrcreds__subcmd__help,version)
                 cmd="kubectl__ecrcreds__subcmd__help__subcmd__version"
                 ;;
@@ -89,7 +101,7 @@ _kubectl__ecrcreds() {
 
     case "${cmd}" in
         kubectl__ecrcreds)
-            opts="-v -h -V --kubeconfig --context --verbose --log-format --profile --region --registry --credentials-secret --credentials-secret-namespace --help --version create list describe refresh cleanup crd install controller completions version help"
+            opts="-v -h -V --kubeconfig --context --verbose --log-format --profile --region --registry --credentials-secret --credentials-secret-namespace --help --version create list describe refresh doctor verify cleanup crd install controller completions version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -546,8 +558,70 @@ _kubectl__ecrcreds() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubectl__subcmd__ecrcreds__subcmd__doctor)
+            opts="-n -A -o -v -h -V --namespace --all-namespaces --output --kubeconfig --context --verbose --log-format --profile --region --registry --credentials-secret --credentials-secret-namespace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --credentials-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --credentials-secret-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubectl__subcmd__ecrcreds__subcmd__help)
-            opts="create list describe refresh cleanup crd install controller completions version help"
+            opts="create list describe refresh doctor verify cleanup crd install controller completions version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -644,6 +718,20 @@ _kubectl__ecrcreds() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubectl__subcmd__ecrcreds__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubectl__subcmd__ecrcreds__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -687,6 +775,20 @@ _kubectl__ecrcreds() {
             return 0
             ;;
         kubectl__subcmd__ecrcreds__subcmd__help__subcmd__refresh)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__ecrcreds__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -843,6 +945,64 @@ _kubectl__ecrcreds() {
                     ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --credentials-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --credentials-secret-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__ecrcreds__subcmd__verify)
+            opts="-o -v -h -V --all --connect-to --output --kubeconfig --context --verbose --log-format --profile --region --registry --credentials-secret --credentials-secret-namespace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --kubeconfig)

@@ -40,6 +40,8 @@ complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_needs_command" -f -a "c
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_needs_command" -f -a "list" -d 'List ECRPullSecret resources and their state'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_needs_command" -f -a "describe" -d 'Show a resource\'s spec, conditions, every target namespace and recent events'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_needs_command" -f -a "refresh" -d 'Refresh the pull secrets of ECRPullSecret resources once, from here'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_needs_command" -f -a "doctor" -d 'Explain why Pods cannot pull their ECR images, with the fix for each'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_needs_command" -f -a "verify" -d 'Ask each registry whether it accepts the token in the resources\' Secrets'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_needs_command" -f -a "cleanup" -d 'Remove managed Secrets and only our imagePullSecrets entries'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_needs_command" -f -a "crd" -d 'Print the ECRPullSecret CRD as YAML'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_needs_command" -f -a "install" -d 'Install or update the ECRPullSecret CRD on the cluster (server-side apply)'
@@ -136,6 +138,44 @@ complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refres
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -s V -l version -d 'Print version'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -s n -l namespace -d 'The namespace to look in (default: the kubeconfig context\'s)' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
+wide\t'A table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`kind/name` only (where it applies)'"
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)' -r -F
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -l profile -d 'AWS shared-config profile for the default credential chain' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -l region -d 'AWS region for a default registry given as an account ID' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -l registry -d 'Registry for resources that list none: a host, or a 12-digit account with --region' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -l credentials-secret -d 'Name of a Secret with AWS keys for resources that name none' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -l credentials-secret-namespace -d 'Namespace of --credentials-secret' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -s A -l all-namespaces -d 'Look at Pods in every namespace'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -s V -l version -d 'Print version'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -l connect-to -d 'Reach a registry host at this address instead of resolving it (TLS name and Host header stay the registry\'s): HOST=ADDRESS:PORT, repeatable' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -s o -l output -d 'Output format (wide lists the namespaces)' -r -f -a "table\t'A table for people'
+wide\t'A table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`kind/name` only (where it applies)'"
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)' -r -F
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -l profile -d 'AWS shared-config profile for the default credential chain' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -l region -d 'AWS region for a default registry given as an account ID' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -l registry -d 'Registry for resources that list none: a host, or a 12-digit account with --region' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -l credentials-secret -d 'Name of a Secret with AWS keys for resources that name none' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -l credentials-secret-namespace -d 'Namespace of --credentials-secret' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -l all -d 'Verify every resource'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand cleanup" -l dry-run -d 'Only list what would be removed' -r -f -a "client\t''
 server\t''
 none\t''"
@@ -240,14 +280,16 @@ complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand versio
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand version" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand version" -s V -l version -d 'Print version'
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh cleanup crd install controller completions version help" -f -a "create" -d 'Create an ECRPullSecret from flags (asking for what is missing on a terminal)'
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh cleanup crd install controller completions version help" -f -a "list" -d 'List ECRPullSecret resources and their state'
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh cleanup crd install controller completions version help" -f -a "describe" -d 'Show a resource\'s spec, conditions, every target namespace and recent events'
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh cleanup crd install controller completions version help" -f -a "refresh" -d 'Refresh the pull secrets of ECRPullSecret resources once, from here'
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh cleanup crd install controller completions version help" -f -a "cleanup" -d 'Remove managed Secrets and only our imagePullSecrets entries'
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh cleanup crd install controller completions version help" -f -a "crd" -d 'Print the ECRPullSecret CRD as YAML'
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh cleanup crd install controller completions version help" -f -a "install" -d 'Install or update the ECRPullSecret CRD on the cluster (server-side apply)'
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh cleanup crd install controller completions version help" -f -a "controller" -d 'Run the in-cluster controller that keeps every resource\'s Secrets fresh'
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh cleanup crd install controller completions version help" -f -a "completions" -d 'Print a shell completion script'
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh cleanup crd install controller completions version help" -f -a "version" -d 'Print the version'
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh cleanup crd install controller completions version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh doctor verify cleanup crd install controller completions version help" -f -a "create" -d 'Create an ECRPullSecret from flags (asking for what is missing on a terminal)'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh doctor verify cleanup crd install controller completions version help" -f -a "list" -d 'List ECRPullSecret resources and their state'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh doctor verify cleanup crd install controller completions version help" -f -a "describe" -d 'Show a resource\'s spec, conditions, every target namespace and recent events'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh doctor verify cleanup crd install controller completions version help" -f -a "refresh" -d 'Refresh the pull secrets of ECRPullSecret resources once, from here'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh doctor verify cleanup crd install controller completions version help" -f -a "doctor" -d 'Explain why Pods cannot pull their ECR images, with the fix for each'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh doctor verify cleanup crd install controller completions version help" -f -a "verify" -d 'Ask each registry whether it accepts the token in the resources\' Secrets'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh doctor verify cleanup crd install controller completions version help" -f -a "cleanup" -d 'Remove managed Secrets and only our imagePullSecrets entries'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh doctor verify cleanup crd install controller completions version help" -f -a "crd" -d 'Print the ECRPullSecret CRD as YAML'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh doctor verify cleanup crd install controller completions version help" -f -a "install" -d 'Install or update the ECRPullSecret CRD on the cluster (server-side apply)'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh doctor verify cleanup crd install controller completions version help" -f -a "controller" -d 'Run the in-cluster controller that keeps every resource\'s Secrets fresh'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh doctor verify cleanup crd install controller completions version help" -f -a "completions" -d 'Print a shell completion script'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh doctor verify cleanup crd install controller completions version help" -f -a "version" -d 'Print the version'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand help; and not __fish_seen_subcommand_from create list describe refresh doctor verify cleanup crd install controller completions version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

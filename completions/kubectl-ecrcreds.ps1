@@ -39,6 +39,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ecrcreds' -ScriptBlock 
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List ECRPullSecret resources and their state')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Show a resource''s spec, conditions, every target namespace and recent events')
             [CompletionResult]::new('refresh', 'refresh', [CompletionResultType]::ParameterValue, 'Refresh the pull secrets of ECRPullSecret resources once, from here')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Explain why Pods cannot pull their ECR images, with the fix for each')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Ask each registry whether it accepts the token in the resources'' Secrets')
             [CompletionResult]::new('cleanup', 'cleanup', [CompletionResultType]::ParameterValue, 'Remove managed Secrets and only our imagePullSecrets entries')
             [CompletionResult]::new('crd', 'crd', [CompletionResultType]::ParameterValue, 'Print the ECRPullSecret CRD as YAML')
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install or update the ECRPullSecret CRD on the cluster (server-side apply)')
@@ -137,6 +139,50 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ecrcreds' -ScriptBlock 
             [CompletionResult]::new('--credentials-secret', '--credentials-secret', [CompletionResultType]::ParameterName, 'Name of a Secret with AWS keys for resources that name none')
             [CompletionResult]::new('--credentials-secret-namespace', '--credentials-secret-namespace', [CompletionResultType]::ParameterName, 'Namespace of --credentials-secret')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Refresh every ECRPullSecret on the cluster')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-ecrcreds;doctor' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace to look in (default: the kubeconfig context''s)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace to look in (default: the kubeconfig context''s)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log line format on stderr')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS shared-config profile for the default credential chain')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region for a default registry given as an account ID')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for resources that list none: a host, or a 12-digit account with --region')
+            [CompletionResult]::new('--credentials-secret', '--credentials-secret', [CompletionResultType]::ParameterName, 'Name of a Secret with AWS keys for resources that name none')
+            [CompletionResult]::new('--credentials-secret-namespace', '--credentials-secret-namespace', [CompletionResultType]::ParameterName, 'Namespace of --credentials-secret')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Look at Pods in every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Look at Pods in every namespace')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-ecrcreds;verify' {
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Reach a registry host at this address instead of resolving it (TLS name and Host header stay the registry''s): HOST=ADDRESS:PORT, repeatable')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (wide lists the namespaces)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (wide lists the namespaces)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log line format on stderr')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS shared-config profile for the default credential chain')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region for a default registry given as an account ID')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for resources that list none: a host, or a 12-digit account with --region')
+            [CompletionResult]::new('--credentials-secret', '--credentials-secret', [CompletionResultType]::ParameterName, 'Name of a Secret with AWS keys for resources that name none')
+            [CompletionResult]::new('--credentials-secret-namespace', '--credentials-secret-namespace', [CompletionResultType]::ParameterName, 'Namespace of --credentials-secret')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Verify every resource')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -276,6 +322,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ecrcreds' -ScriptBlock 
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List ECRPullSecret resources and their state')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Show a resource''s spec, conditions, every target namespace and recent events')
             [CompletionResult]::new('refresh', 'refresh', [CompletionResultType]::ParameterValue, 'Refresh the pull secrets of ECRPullSecret resources once, from here')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Explain why Pods cannot pull their ECR images, with the fix for each')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Ask each registry whether it accepts the token in the resources'' Secrets')
             [CompletionResult]::new('cleanup', 'cleanup', [CompletionResultType]::ParameterValue, 'Remove managed Secrets and only our imagePullSecrets entries')
             [CompletionResult]::new('crd', 'crd', [CompletionResultType]::ParameterValue, 'Print the ECRPullSecret CRD as YAML')
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install or update the ECRPullSecret CRD on the cluster (server-side apply)')
@@ -295,6 +343,12 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ecrcreds' -ScriptBlock 
             break
         }
         'kubectl-ecrcreds;help;refresh' {
+            break
+        }
+        'kubectl-ecrcreds;help;doctor' {
+            break
+        }
+        'kubectl-ecrcreds;help;verify' {
             break
         }
         'kubectl-ecrcreds;help;cleanup' {

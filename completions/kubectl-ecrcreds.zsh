@@ -180,6 +180,72 @@ json\:"One JSON object per line"))' \
 '*::names -- ECRPullSecret resources to refresh:_default' \
 && ret=0
 ;;
+(doctor)
+_arguments "${_arguments_options[@]}" : \
+'(-A --all-namespaces)-n+[The namespace to look in (default\: the kubeconfig context'\''s)]:NS:_default' \
+'(-A --all-namespaces)--namespace=[The namespace to look in (default\: the kubeconfig context'\''s)]:NS:_default' \
+'-o+[Output format]:OUTPUT:((table\:"A table for people"
+wide\:"A table with more columns"
+json\:"JSON"
+yaml\:"YAML"
+name\:"\`kind/name\` only (where it applies)"))' \
+'--output=[Output format]:OUTPUT:((table\:"A table for people"
+wide\:"A table with more columns"
+json\:"JSON"
+yaml\:"YAML"
+name\:"\`kind/name\` only (where it applies)"))' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
+'--context=[The kubeconfig context to use]:NAME:_default' \
+'--log-format=[Log line format on stderr]:LOG_FORMAT:((text\:"Human-readable lines"
+json\:"One JSON object per line"))' \
+'--profile=[AWS shared-config profile for the default credential chain]:NAME:_default' \
+'--region=[AWS region for a default registry given as an account ID]:REGION:_default' \
+'--registry=[Registry for resources that list none\: a host, or a 12-digit account with --region]:HOST:_default' \
+'--credentials-secret=[Name of a Secret with AWS keys for resources that name none]:NAME:_default' \
+'--credentials-secret-namespace=[Namespace of --credentials-secret]:NS:_default' \
+'()-A[Look at Pods in every namespace]' \
+'()--all-namespaces[Look at Pods in every namespace]' \
+'*-v[More log output on stderr (-v info, -vv debug, -vvv trace)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug, -vvv trace)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::pod -- One Pod to check (default\: every Pod in the namespace):_default' \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+'*--connect-to=[Reach a registry host at this address instead of resolving it (TLS name and Host header stay the registry'\''s)\: HOST=ADDRESS\:PORT, repeatable]:HOST=ADDR:PORT:_default' \
+'-o+[Output format (wide lists the namespaces)]:OUTPUT:((table\:"A table for people"
+wide\:"A table with more columns"
+json\:"JSON"
+yaml\:"YAML"
+name\:"\`kind/name\` only (where it applies)"))' \
+'--output=[Output format (wide lists the namespaces)]:OUTPUT:((table\:"A table for people"
+wide\:"A table with more columns"
+json\:"JSON"
+yaml\:"YAML"
+name\:"\`kind/name\` only (where it applies)"))' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
+'--context=[The kubeconfig context to use]:NAME:_default' \
+'--log-format=[Log line format on stderr]:LOG_FORMAT:((text\:"Human-readable lines"
+json\:"One JSON object per line"))' \
+'--profile=[AWS shared-config profile for the default credential chain]:NAME:_default' \
+'--region=[AWS region for a default registry given as an account ID]:REGION:_default' \
+'--registry=[Registry for resources that list none\: a host, or a 12-digit account with --region]:HOST:_default' \
+'--credentials-secret=[Name of a Secret with AWS keys for resources that name none]:NAME:_default' \
+'--credentials-secret-namespace=[Namespace of --credentials-secret]:NS:_default' \
+'--all[Verify every resource]' \
+'*-v[More log output on stderr (-v info, -vv debug, -vvv trace)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug, -vvv trace)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'*::names -- ECRPullSecret resources to verify:_default' \
+&& ret=0
+;;
 (cleanup)
 _arguments "${_arguments_options[@]}" : \
 '--dry-run=[Only list what would be removed]::MODE:(client server none)' \
@@ -365,6 +431,14 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(doctor)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (cleanup)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -409,6 +483,8 @@ _kubectl-ecrcreds_commands() {
 'list:List ECRPullSecret resources and their state' \
 'describe:Show a resource'\''s spec, conditions, every target namespace and recent events' \
 'refresh:Refresh the pull secrets of ECRPullSecret resources once, from here' \
+'doctor:Explain why Pods cannot pull their ECR images, with the fix for each' \
+'verify:Ask each registry whether it accepts the token in the resources'\'' Secrets' \
 'cleanup:Remove managed Secrets and only our imagePullSecrets entries' \
 'crd:Print the ECRPullSecret CRD as YAML' \
 'install:Install or update the ECRPullSecret CRD on the cluster (server-side apply)' \
@@ -449,6 +525,11 @@ _kubectl-ecrcreds__subcmd__describe_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-ecrcreds describe commands' commands "$@"
 }
+(( $+functions[_kubectl-ecrcreds__subcmd__doctor_commands] )) ||
+_kubectl-ecrcreds__subcmd__doctor_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-ecrcreds doctor commands' commands "$@"
+}
 (( $+functions[_kubectl-ecrcreds__subcmd__help_commands] )) ||
 _kubectl-ecrcreds__subcmd__help_commands() {
     local commands; commands=(
@@ -456,6 +537,8 @@ _kubectl-ecrcreds__subcmd__help_commands() {
 'list:List ECRPullSecret resources and their state' \
 'describe:Show a resource'\''s spec, conditions, every target namespace and recent events' \
 'refresh:Refresh the pull secrets of ECRPullSecret resources once, from here' \
+'doctor:Explain why Pods cannot pull their ECR images, with the fix for each' \
+'verify:Ask each registry whether it accepts the token in the resources'\'' Secrets' \
 'cleanup:Remove managed Secrets and only our imagePullSecrets entries' \
 'crd:Print the ECRPullSecret CRD as YAML' \
 'install:Install or update the ECRPullSecret CRD on the cluster (server-side apply)' \
@@ -496,6 +579,11 @@ _kubectl-ecrcreds__subcmd__help__subcmd__describe_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-ecrcreds help describe commands' commands "$@"
 }
+(( $+functions[_kubectl-ecrcreds__subcmd__help__subcmd__doctor_commands] )) ||
+_kubectl-ecrcreds__subcmd__help__subcmd__doctor_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-ecrcreds help doctor commands' commands "$@"
+}
 (( $+functions[_kubectl-ecrcreds__subcmd__help__subcmd__help_commands] )) ||
 _kubectl-ecrcreds__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
@@ -516,6 +604,11 @@ _kubectl-ecrcreds__subcmd__help__subcmd__refresh_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-ecrcreds help refresh commands' commands "$@"
 }
+(( $+functions[_kubectl-ecrcreds__subcmd__help__subcmd__verify_commands] )) ||
+_kubectl-ecrcreds__subcmd__help__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-ecrcreds help verify commands' commands "$@"
+}
 (( $+functions[_kubectl-ecrcreds__subcmd__help__subcmd__version_commands] )) ||
 _kubectl-ecrcreds__subcmd__help__subcmd__version_commands() {
     local commands; commands=()
@@ -535,6 +628,11 @@ _kubectl-ecrcreds__subcmd__list_commands() {
 _kubectl-ecrcreds__subcmd__refresh_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-ecrcreds refresh commands' commands "$@"
+}
+(( $+functions[_kubectl-ecrcreds__subcmd__verify_commands] )) ||
+_kubectl-ecrcreds__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-ecrcreds verify commands' commands "$@"
 }
 (( $+functions[_kubectl-ecrcreds__subcmd__version_commands] )) ||
 _kubectl-ecrcreds__subcmd__version_commands() {

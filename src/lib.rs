@@ -8,11 +8,13 @@
 pub mod cli;
 pub mod controller;
 pub mod crd;
+pub mod diagnose;
 pub mod ecr;
 pub mod error;
 pub mod kube_api;
 pub mod metrics;
 pub mod output;
 pub mod reconcile;
+pub mod verify;
 
 pub use error::{Error, Result};

@@ -6,6 +6,8 @@
 # host) and accepts only live tokens from the test ECR. Then it pushes the test
 # images, made with crane from the cached layers:
 #   <each ECR host>/app:1       busybox, `sleep 3600` by default
+#   <each ECR host>/team/restricted:1  the same image, for a repository the
+#                               front can be told to deny (POST /deny)
 #   the pause image, kept as a tarball for the node's containerd.
 # Writes STATE_DIR/registry.env with the ports.
 # Usage: testenv/registry.sh STATE_DIR
@@ -68,6 +70,7 @@ push() { # name layer entrypoint cmd
   "$CRANE" mutate "$ref-layer" --set-platform linux/amd64 --entrypoint "$3" ${4:+--cmd "$4"} -t "$ref" >/dev/null 2>>"$STATE/registry.log"
 }
 push app:1 "$IMAGES/app.tar" /bin/busybox sleep,3600
+"$CRANE" copy "127.0.0.1:$BACKEND_PORT/app:1" "127.0.0.1:$BACKEND_PORT/team/restricted:1" 2>>"$STATE/registry.log"
 push ecrcreds-testenv/pause:1 "$IMAGES/pause.tar" /pause ""
 "$CRANE" pull "127.0.0.1:$BACKEND_PORT/ecrcreds-testenv/pause:1" "$R/pause.tar" 2>>"$STATE/registry.log"
 

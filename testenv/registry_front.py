@@ -14,6 +14,9 @@ at its loopback port through hosts.toml, so the port tells the front which
 host, and so which region, was asked for. `GET /requests` on the admin port
 lists what each listener answered (host, method, path, status, the serial of
 the token used): enough for tests to see which token a pull used.
+`POST /deny` with `{"host": H, "repository": R}` makes the listener for H
+answer 403 DENIED to live tokens for repository R, as ECR does when the
+token's identity lacks ecr:BatchGetImage on it (`{"clear": true}` undoes all).
 """
 
 import argparse
@@ -32,6 +35,8 @@ HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", 
 
 LOCK = threading.Lock()
 REQUESTS = []
+DENIED = set()  # (host, repository) pairs answered 403
+REPOSITORY = re.compile(r"^/v2/(.+?)/(?:manifests|blobs|tags)/")
 
 
 def region_of(host):
@@ -90,6 +95,23 @@ def make_handler(ecr_host, backend, ecr_url):
             if self.command != "HEAD":
                 self.wfile.write(body)
 
+        def denied(self, repository, serial):
+            self.record(403, serial=serial, reason="repository denied")
+            account = ecr_host.split(".", 1)[0]
+            message = (
+                f"User: arn:aws:sts::{account}:assumed-role/testenv/puller is not authorized to perform: "
+                f"ecr:BatchGetImage on resource: arn:aws:ecr:{region}:{account}:repository/{repository} "
+                "because no identity-based policy allows the ecr:BatchGetImage action"
+            )
+            body = json.dumps({"errors": [{"code": "DENIED", "message": message}]}).encode()
+            self.send_response(403)
+            self.send_header("Docker-Distribution-API-Version", "registry/2.0")
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
         def handle_any(self):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
@@ -105,6 +127,11 @@ def make_handler(ecr_host, backend, ecr_url):
             verdict = check(ecr_url, password, region)
             if not verdict.get("live"):
                 return self.unauthorized(verdict.get("reason"))
+            repo = REPOSITORY.match(self.path)
+            with LOCK:
+                denied = repo is not None and (ecr_host, repo.group(1)) in DENIED
+            if denied:
+                return self.denied(repo.group(1), verdict.get("serial"))
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP | {"authorization"}}
             conn = http.client.HTTPConnection(backend, timeout=60)
             conn.request(self.command, self.path, body=body, headers=headers)
@@ -140,6 +167,18 @@ class Admin(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        req = json.loads(self.rfile.read(length) or b"{}")
+        with LOCK:
+            if req.get("clear"):
+                DENIED.clear()
+            else:
+                DENIED.add((req["host"], req["repository"]))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
 
 def main():

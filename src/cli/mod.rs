@@ -7,8 +7,10 @@ pub mod controller;
 pub mod crd;
 pub mod create;
 pub mod describe;
+pub mod doctor;
 pub mod list;
 pub mod refresh;
+pub mod verify;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -120,6 +122,10 @@ pub enum Command {
     Describe(describe::Args),
     /// Refresh the pull secrets of ECRPullSecret resources once, from here.
     Refresh(refresh::Args),
+    /// Explain why Pods cannot pull their ECR images, with the fix for each.
+    Doctor(doctor::Args),
+    /// Ask each registry whether it accepts the token in the resources' Secrets.
+    Verify(verify::Args),
     /// Remove managed Secrets and only our imagePullSecrets entries.
     Cleanup(cleanup::Args),
     /// Print the ECRPullSecret CRD as YAML.
@@ -307,6 +313,8 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::List(args) => list::run(&cli.global, args).await,
         Command::Describe(args) => describe::run(&cli.global, args).await,
         Command::Refresh(args) => refresh::run(&cli.global, args).await,
+        Command::Doctor(args) => doctor::run(&cli.global, args).await,
+        Command::Verify(args) => verify::run(&cli.global, args).await,
         Command::Cleanup(args) => cleanup::run(&cli.global, args).await,
         Command::Completions(args) => completions::run(args),
         Command::Version(args) => version(args),

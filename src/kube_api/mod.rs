@@ -1,6 +1,6 @@
 //! Every call this program makes to the Kubernetes API, one file per kind:
 //! [`resources`] (ECRPullSecrets and their CRD), [`namespaces`], [`secrets`],
-//! [`service_accounts`], [`events`], and the [`watches`] and leader [`lease`]
+//! [`service_accounts`], [`events`], [`pods`], and the [`watches`] and leader [`lease`]
 //! the controller runs on. Nothing outside this module builds an `Api`. Every
 //! error names the operation and the object. These functions speak in
 //! Kubernetes objects; deciding what to write is the reconcile's business.
@@ -8,6 +8,7 @@
 pub mod events;
 pub mod lease;
 pub mod namespaces;
+pub mod pods;
 pub mod resources;
 pub mod secrets;
 pub mod service_accounts;
