@@ -1,6 +1,6 @@
 //! Prometheus metrics: reconciles, errors by reason, pass durations, token
-//! calls, Secrets written, seconds until each resource's token expires, and
-//! whether this replica leads. Rendered in the Prometheus text format.
+//! calls, Secrets written, when each resource's token expires and since when
+//! its passes fail, and whether this replica leads. Rendered in the Prometheus text format.
 
 use std::sync::atomic::AtomicI64;
 
@@ -44,7 +44,8 @@ pub struct Metrics {
     secrets_written: Counter,
     secret_applies: Counter,
     expiry: Family<ResourceLabel, Gauge<i64, AtomicI64>>,
-    /// The resources with an expiry series, so a deleted one can be found.
+    failing_since: Family<ResourceLabel, Gauge<i64, AtomicI64>>,
+    /// The resources with a series, so a deleted one can be found.
     labelled: std::sync::Mutex<std::collections::HashSet<String>>,
     memory: Family<KindLabel, Gauge<i64, AtomicI64>>,
     leader: Gauge,
@@ -98,6 +99,12 @@ impl Metrics {
             "When the earliest token of a resource expires, in seconds since the epoch (alert on this minus time(): it stays true when passes stop)",
             expiry.clone(),
         );
+        let failing_since = Family::<ResourceLabel, Gauge<i64, AtomicI64>>::default();
+        registry.register(
+            "refresh_failing_since_timestamp_seconds",
+            "When a resource's passes started failing, in seconds since the epoch; no series while they succeed (alert on time() minus this)",
+            failing_since.clone(),
+        );
         let memory = Family::<KindLabel, Gauge<i64, AtomicI64>>::default();
         registry.register(
             "memory_entries",
@@ -119,6 +126,7 @@ impl Metrics {
             secrets_written,
             secret_applies,
             expiry,
+            failing_since,
             labelled: Default::default(),
             memory,
             leader,
@@ -168,13 +176,36 @@ impl Metrics {
             }
             None => {
                 self.expiry.remove(&label);
-                labelled.remove(resource);
+                if self.failing_since.get(&label).is_none() {
+                    labelled.remove(resource);
+                }
             }
         }
     }
 
+    /// Records whether a resource's pass succeeded: a failure starts (or
+    /// continues) its failing-since series, a success ends it.
+    pub fn refresh_outcome(&self, resource: &str, ok: bool) {
+        let label = ResourceLabel {
+            resource: resource.to_string(),
+        };
+        if ok {
+            self.failing_since.remove(&label);
+            return;
+        }
+        let mut labelled = self.labelled.lock().unwrap_or_else(|p| p.into_inner());
+        let since = self.failing_since.get_or_create(&label);
+        if since.get() == 0 {
+            since.set(Timestamp::now().as_second());
+        }
+        labelled.insert(label.resource);
+    }
+
     /// Drops a deleted resource's series.
     pub fn forget(&self, resource: &str) {
+        self.failing_since.remove(&ResourceLabel {
+            resource: resource.to_string(),
+        });
         self.expiry(resource, None);
     }
 
@@ -232,6 +263,33 @@ mod tests {
         )));
         m.forget("team-a");
         assert!(!m.render().contains("resource=\"team-a\""));
+        assert!(m.labelled().is_empty());
+    }
+
+    #[test]
+    fn failing_since_keeps_the_first_failure_and_ends_with_a_success() {
+        let m = Metrics::new();
+        let series = |m: &Metrics| {
+            m.render()
+                .lines()
+                .find(|l| l.starts_with("ecrcreds_refresh_failing_since_timestamp_seconds{"))
+                .map(|l| l.rsplit(' ').next().unwrap().parse::<i64>().unwrap())
+        };
+        m.refresh_outcome("team-a", true);
+        assert_eq!(series(&m), None);
+        let before = Timestamp::now().as_second();
+        m.refresh_outcome("team-a", false);
+        let first = series(&m).expect("a series while failing");
+        assert!(first >= before);
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        m.refresh_outcome("team-a", false);
+        assert_eq!(series(&m), Some(first), "the first failure counts");
+        assert_eq!(m.labelled(), ["team-a"]);
+        m.refresh_outcome("team-a", true);
+        assert_eq!(series(&m), None);
+        m.refresh_outcome("team-a", false);
+        m.forget("team-a");
+        assert_eq!(series(&m), None);
         assert!(m.labelled().is_empty());
     }
 }

@@ -5,6 +5,7 @@
 #    testenv/controlplane/go.mod (one `go build`, so they share packages);
 #  - a Python venv with moto in server mode, pinned by testenv/requirements.txt;
 #  - helm, krew and krew's validate-krew-manifest, from their Go modules;
+#  - rulecheck (Prometheus' rule parser) and the Prometheus Operator's CRDs;
 #  - the test node's containerd, containerd-shim-runc-v2 and ctr, and crane
 #    (images), from their Go modules;
 #  - the layers of the test images: a static pause binary compiled from the
@@ -126,6 +127,22 @@ build_tools() {
   mv "$tmp" "$bin"
 }
 
+build_monitoring() {
+  local dir; dir="$(monitoring_dir)"
+  if [[ -x "$dir/bin/rulecheck" && -f "$dir/crds/monitoring.coreos.com_prometheusrules.yaml" ]]; then
+    log "rulecheck and the Prometheus Operator CRDs cached in $dir"
+    return
+  fi
+  log "building rulecheck and fetching the Prometheus Operator CRDs from their Go modules (first run only)"
+  local tmp="$dir.tmp.$$" src
+  mkdir -p "$tmp/bin" "$tmp/crds"
+  (cd "$TESTENV_DIR/monitoring" && GOFLAGS=-trimpath go build -ldflags "-s -w" -o "$tmp/bin/rulecheck" ./rulecheck)
+  src="$(cd "$TESTENV_DIR/monitoring" && go mod download -json "$PROMETHEUS_OPERATOR_MODULE" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
+  cp "$src"/example/prometheus-operator-crd/monitoring.coreos.com_{prometheusrules,servicemonitors}.yaml "$tmp/crds/"
+  rm -rf "$dir"
+  mv "$tmp" "$dir"
+}
+
 build_krew() {
   local bin; bin="$(krew_bin)"
   [[ -x "$bin/krew" ]] && { log "krew cached in $bin"; return; }
@@ -141,6 +158,7 @@ install_debian_packages
 build_controlplane
 build_venv
 build_tools
+build_monitoring
 build_krew
 build_node
 build_images

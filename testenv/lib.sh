@@ -34,6 +34,13 @@ KREW_MODULE=sigs.k8s.io/krew/cmd/krew@v0.4.3
 krew_bin() {
   echo "$ECRCREDS_CACHE/krew/$(echo "$KREW_MODULE" | sha256sum | cut -c1-16)/bin"
 }
+# The chart's monitoring parts are checked with the real thing: the
+# Prometheus Operator's CRDs (from its module) for the ServiceMonitor and
+# PrometheusRule, and Prometheus' rule parser (testenv/monitoring/rulecheck).
+PROMETHEUS_OPERATOR_MODULE=github.com/prometheus-operator/prometheus-operator@v0.85.0
+monitoring_dir() {
+  echo "$ECRCREDS_CACHE/monitoring/$( { echo "$PROMETHEUS_OPERATOR_MODULE"; cat "$TESTENV_DIR/monitoring/go.mod" "$TESTENV_DIR/monitoring/go.sum" "$TESTENV_DIR/monitoring/rulecheck/main.go"; } | sha256sum | cut -c1-16)"
+}
 # The Debian packages the controller image is assembled from (release/rootfs.sh).
 deb_cache() {
   echo "$ECRCREDS_CACHE/debs"

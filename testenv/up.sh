@@ -185,6 +185,8 @@ export ECRCREDS_TEST_REGISTRY_BACKEND="$REGISTRY_BACKEND"
 export ECRCREDS_TEST_CRANE="$(node_bin)/crane"
 export ECRCREDS_TEST_KREW="$(krew_bin)/krew"
 export ECRCREDS_TEST_DEB_CACHE="$(deb_cache)"
+export ECRCREDS_TEST_RULECHECK="$(monitoring_dir)/bin/rulecheck"
+export ECRCREDS_TEST_MONITORING_CRDS="$(monitoring_dir)/crds"
 export ECRCREDS_TEST_API_PORT="$API_PORT"
 export ECRCREDS_TEST_NODE="$NODE"
 ENV

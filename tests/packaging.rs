@@ -21,37 +21,6 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs a tool from the test environment's PATH; returns (exit code, stdout, stderr).
-fn tool(cmd: &str, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
-    use std::io::Write;
-    let mut child = command(cmd)
-        .args(args)
-        .current_dir(repo())
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{cmd} is on PATH (testenv/build.sh builds it): {e}"));
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn the_chart_crd_is_the_binarys_crd() {
     let committed =
@@ -89,16 +58,24 @@ fn rendered_manifests_are_accepted_by_the_api_server_schemas() {
         args.extend(extra.iter());
         let (code, rendered, err) = tool("helm", &args, None);
         assert_eq!(code, 0, "helm template: {err}");
-        // The ServiceMonitor belongs to the Prometheus Operator, not Kubernetes:
-        // checked for shape here, everything else by the API server itself.
-        let docs: Vec<&str> = rendered.split("\n---\n").collect();
-        let (monitors, kube_docs): (Vec<&str>, Vec<&str>) = docs
-            .into_iter()
-            .partition(|d| d.contains("kind: ServiceMonitor"));
+        // The ServiceMonitor and PrometheusRule are the Prometheus Operator's:
+        // its own CRDs (testenv/build.sh fetches them) make the API server
+        // check them like the rest.
+        install_monitoring_crds();
+        let kube_docs: Vec<&str> = rendered.split("\n---\n").collect();
         if !extra.is_empty() {
-            assert_eq!(monitors.len(), 1);
-            let m: serde_yaml::Value = serde_yaml::from_str(monitors[0]).unwrap();
-            assert_eq!(m["spec"]["endpoints"][0]["port"], "metrics");
+            for kind in [
+                "ServiceMonitor",
+                "PrometheusRule",
+                "MutatingAdmissionPolicy",
+            ] {
+                assert!(
+                    kube_docs
+                        .iter()
+                        .any(|d| d.contains(&format!("\nkind: {kind}\n"))),
+                    "everything-on renders a {kind}"
+                );
+            }
         }
         let (code, out, err) = tool(
             "kubectl",
@@ -123,6 +100,141 @@ fn rendered_manifests_are_accepted_by_the_api_server_schemas() {
             assert_eq!(code, 0, "{out}\n{err}");
         }
     }
+}
+
+/// The Prometheus Operator's ServiceMonitor and PrometheusRule CRDs, on the
+/// test API server.
+fn install_monitoring_crds() {
+    let dir = var("ECRCREDS_TEST_MONITORING_CRDS");
+    let (code, out, err) = tool(
+        "kubectl",
+        &["apply", "--server-side", "--force-conflicts", "-f", &dir],
+        None,
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (code, out, err) = tool(
+        "kubectl",
+        &[
+            "wait",
+            "--for=condition=Established",
+            "crd/prometheusrules.monitoring.coreos.com",
+            "crd/servicemonitors.monitoring.coreos.com",
+            "--timeout=60s",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+}
+
+/// The metric names a PromQL text uses (ours all start with `ecrcreds_`).
+fn metric_names(text: &str) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("ecrcreds_") {
+        let tail = &rest[i..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(tail.len());
+        names.insert(tail[..end].to_string());
+        rest = &tail[end..];
+    }
+    names
+}
+
+#[test]
+fn alerts_pass_prometheus_rule_checks_and_alerts_and_dashboard_use_only_metrics_we_export() {
+    let (code, rendered, err) = tool(
+        "helm",
+        &[
+            "template",
+            "rel",
+            "chart",
+            "--kube-version",
+            "1.37.2",
+            "-f",
+            "tests/data/values-everything.yaml",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let path =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{}.yaml", unique("rules")));
+    std::fs::write(&path, &rendered).unwrap();
+    // Prometheus' own rule parser: PromQL, durations, templates.
+    let checked = command(var("ECRCREDS_TEST_RULECHECK"))
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&checked.stdout).trim(),
+        "SUCCESS: 3 rules found"
+    );
+    // And it does fail on a broken rule (so the check above can fail).
+    let broken = rendered.replacen("} - time() <", "} - time( <", 1);
+    std::fs::write(&path, broken).unwrap();
+    let checked = command(var("ECRCREDS_TEST_RULECHECK"))
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(!checked.status.success());
+
+    // Every metric an alert or a panel asks for is one the controller exports.
+    let exported: std::collections::BTreeSet<String> = kubectl_ecrcreds::metrics::Metrics::new()
+        .render()
+        .lines()
+        .filter_map(|l| l.strip_prefix("# TYPE "))
+        .flat_map(|l| {
+            let mut parts = l.split(' ');
+            let (name, kind) = (parts.next().unwrap(), parts.next().unwrap());
+            match kind {
+                "counter" => vec![format!("{name}_total")],
+                "histogram" => ["_bucket", "_sum", "_count"]
+                    .iter()
+                    .map(|s| format!("{name}{s}"))
+                    .collect(),
+                _ => vec![name.to_string()],
+            }
+        })
+        .collect();
+    let dashboard =
+        std::fs::read_to_string(repo().join("chart/dashboards/kubectl-ecrcreds.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&dashboard).expect("the dashboard is JSON");
+    let exprs: Vec<String> = json["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["targets"].as_array().unwrap().iter())
+        .map(|t| t["expr"].as_str().unwrap().to_string())
+        .collect();
+    assert!(exprs.len() >= 10, "{exprs:?}");
+    let rules: String = rendered
+        .split("\n---\n")
+        .filter(|d| d.contains("\nkind: PrometheusRule\n"))
+        .collect();
+    for (what, text) in [("the alerts", rules), ("the dashboard", exprs.join("\n"))] {
+        let used = metric_names(&text);
+        assert!(!used.is_empty(), "{what}");
+        let unknown: Vec<_> = used.difference(&exported).collect();
+        assert!(
+            unknown.is_empty(),
+            "{what} use metrics the controller does not export: {unknown:?} (it exports {exported:?})"
+        );
+    }
+    // The chart ships that very file in its ConfigMap.
+    let configmap = rendered
+        .split("\n---\n")
+        .find(|d| d.contains("name: rel-kubectl-ecrcreds-dashboard"))
+        .expect("the dashboard ConfigMap");
+    let cm: serde_yaml::Value = serde_yaml::from_str(configmap).unwrap();
+    let shipped: serde_json::Value =
+        serde_json::from_str(cm["data"]["kubectl-ecrcreds.json"].as_str().unwrap()).unwrap();
+    assert_eq!(shipped, json);
+    assert_eq!(cm["metadata"]["labels"]["grafana_dashboard"], "1");
 }
 
 #[test]

@@ -136,5 +136,6 @@ pub(super) fn error_policy(obj: Arc<Guarded>, err: &Error, state: Arc<State>) ->
     let name = obj.name_any();
     tracing::warn!(resource = %name, "{err}");
     state.runner.metrics.error("ApiError");
+    state.runner.metrics.refresh_outcome(&name, false);
     Action::requeue(state.failures.failed(&name, trigger_hash(&obj)))
 }

@@ -162,6 +162,7 @@ pub async fn finish(
     } else {
         runner.metrics.error("PartialFailure");
     }
+    runner.metrics.refresh_outcome(name, c.report.succeeded());
     if let Some(note) = c.event {
         kube_api::events::publish(&runner.recorder, obj, note.warning, note.reason, note.text)
             .await;
@@ -182,6 +183,7 @@ pub async fn stopped(runner: &Runner, obj: &ECRPullSecret, stop: Stop) -> Result
     let Stop { reason, message } = stop;
     tracing::warn!(resource = %obj.name_any(), reason, "{message}");
     runner.metrics.error(reason);
+    runner.metrics.refresh_outcome(&obj.name_any(), false);
     let status = build_status(StatusInput {
         generation: obj.metadata.generation,
         previous: obj.status.as_ref(),
