@@ -224,8 +224,12 @@ async fn per_name_watches(
         tokio::select! {
             _ = changed.notified() => {}
             _ = tokio::time::sleep(REFUSED_RETRY) => {}
-            Some(ended) = tasks.join_next() => {
-                if let Ok(name) = ended {
+            Some(ended) = tasks.join_next_with_id() => {
+                // Only the watch now running for that name counts: one that
+                // was aborted (its name left) may have ended on its own first.
+                if let Ok((id, name)) = ended
+                    && running.get(&name).is_some_and(|h| h.id() == id)
+                {
                     running.remove(&name);
                     refused.insert(name, Instant::now());
                 }
