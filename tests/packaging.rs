@@ -184,7 +184,13 @@ fn alerts_pass_prometheus_rule_checks_and_alerts_and_dashboard_use_only_metrics_
     assert!(!checked.status.success());
 
     // Every metric an alert or a panel asks for is one the controller exports.
-    let exported: std::collections::BTreeSet<String> = kubectl_ecrcreds::metrics::Metrics::new()
+    // Families show in the exposition once they hold a series: give each one.
+    let metrics = kubectl_ecrcreds::metrics::Metrics::new();
+    metrics.error("Any");
+    metrics.expiry("any", Some(jiff::Timestamp::now()));
+    metrics.refresh_outcome("any", false);
+    metrics.memory_entries("payloads", 1);
+    let exported: std::collections::BTreeSet<String> = metrics
         .render()
         .lines()
         .filter_map(|l| l.strip_prefix("# TYPE "))

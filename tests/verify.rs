@@ -54,6 +54,15 @@ fn probes() -> HashMap<String, usize> {
     n
 }
 
+/// The detail of a `verify -o json` run whose one row is `unreachable`.
+fn unreachable(r: &Run) -> String {
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let rows: Vec<Value> = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(rows[0]["result"], "unreachable", "{rows:#?}");
+    rows[0]["detail"].as_str().unwrap().to_string()
+}
+
 #[tokio::test]
 async fn a_live_token_is_accepted_an_expired_one_rejected_once_per_host() {
     install_crd();
@@ -141,15 +150,7 @@ async fn an_unreachable_registry_and_an_untrusted_one_are_told_apart_from_a_reje
     let r = run(bin(&key)
         .env("SSL_CERT_FILE", var("ECRCREDS_TEST_CA"))
         .args(["verify", &name, "--connect-to", &dead, "-o", "json"]));
-    assert_eq!(r.code, 3);
-    let rows: Vec<Value> = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(rows[0]["result"], "unreachable", "{rows:#?}");
-    assert!(
-        rows[0]["detail"]
-            .as_str()
-            .unwrap()
-            .starts_with("cannot connect to 127.0.0.1:")
-    );
+    assert!(unreachable(&r).starts_with("cannot connect to 127.0.0.1:"));
 
     // The system's CAs alone do not vouch for the test registry: a TLS
     // failure, not a rejection; and with no CA at all, one sentence.
@@ -157,15 +158,10 @@ async fn an_unreachable_registry_and_an_untrusted_one_are_told_apart_from_a_reje
         .env("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt")
         .args(["verify", &name, "-o", "json"])
         .args(connect_to()));
-    assert_eq!(r.code, 3, "{}", r.stderr);
-    let rows: Vec<Value> = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(rows[0]["result"], "unreachable", "{rows:#?}");
+    let detail = unreachable(&r);
     assert!(
-        rows[0]["detail"]
-            .as_str()
-            .unwrap()
-            .starts_with(&format!("TLS with {USE1} failed: invalid peer certificate")),
-        "{rows:#?}"
+        detail.starts_with(&format!("TLS with {USE1} failed: invalid peer certificate")),
+        "{detail}"
     );
     let r = run(bin(&key)
         .env("SSL_CERT_FILE", "/dev/null")
