@@ -23,10 +23,6 @@ use crate::output::short_duration;
 use crate::reconcile::secret::{DOCKERCONFIGJSON, DOCKERCONFIGJSON_KEY};
 use crate::reconcile::targets::{NamespaceInfo, TargetSpec, Targets};
 
-/// How long past its `nextRefreshTime` a resource must be before we say
-/// nothing is refreshing it (a controller's pass may be a moment late).
-const OVERDUE_SECS: i64 = 120;
-
 /// A container whose image, from an ECR registry, the kubelet cannot pull.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FailingPull {
@@ -340,15 +336,22 @@ fn find_cause(pod: &Pod, pull: &FailingPull, around: &Around<'_>) -> Diagnosis {
         .and_then(|v| v.parse::<Timestamp>().ok());
     if let Some(expired) = expires.filter(|t| *t <= around.now) {
         let ago = short_duration(around.now.as_second() - expired.as_second());
-        let why = match (&reports, overdue(resource, around.now)) {
-            (Some(r), _) => format!("ECRPullSecret {rname} reports {r}"),
-            _ if resource.spec.suspended() => {
+        // A running controller refreshes before the expiry; an expired token
+        // with no failure reported means nothing is running it.
+        let due = resource
+            .status
+            .as_ref()
+            .and_then(|s| s.next_refresh_time.as_ref())
+            .map(|t| format!(" (its refresh was due at {})", t.0))
+            .unwrap_or_default();
+        let why = match &reports {
+            Some(r) => format!("ECRPullSecret {rname} reports {r}"),
+            None if resource.spec.suspended() => {
                 format!("ECRPullSecret {rname} is suspended; set spec.suspend to false")
             }
-            (None, Some(due)) => format!(
-                "nothing is refreshing it (its refresh was due at {due}); run kubectl ecrcreds refresh {rname}, or install the controller"
+            None => format!(
+                "nothing is refreshing it{due}, so no controller is running; run kubectl ecrcreds refresh {rname}, or install the controller"
             ),
-            (None, None) => format!("run kubectl ecrcreds refresh {rname}"),
         };
         return found(
             Cause::TokenExpired,
@@ -596,12 +599,6 @@ fn status_report(r: &ECRPullSecret, ns: &str) -> Option<String> {
         .iter()
         .find(|c| c.type_ == "Ready" && c.status == "False")
         .map(|c| format!("{}: {}", c.reason, one_line(&c.message)))
-}
-
-/// When a refresh was due and has not happened, if it is overdue.
-fn overdue(r: &ECRPullSecret, now: Timestamp) -> Option<Timestamp> {
-    let due = r.status.as_ref()?.next_refresh_time.as_ref()?.0;
-    (now.as_second() - due.as_second() > OVERDUE_SECS).then_some(due)
 }
 
 fn one_line(s: &str) -> String {

@@ -168,6 +168,8 @@ makeIPTablesUtilChains: false
 protectKernelDefaults: false
 resolvConf: $N/resolv.conf
 serializeImagePulls: false
+# Room for bench/doctor.sh's 200 failing Pods (the default is 110).
+maxPods: 250
 registerNode: true
 nodeStatusUpdateFrequency: 4s
 imageGCHighThresholdPercent: 100

@@ -228,7 +228,7 @@ async fn a_registry_missing_from_the_secret_and_an_expired_token() {
         "{message}"
     );
 
-    // A 20-second token, and nobody refreshing it.
+    // A 20-second token, and no controller to refresh it.
     let short = unique("doc-exp");
     let key_short = access_key("docexp");
     set_token_lifetime(&moto_url(), &key_short, 20.0);
@@ -246,6 +246,10 @@ async fn a_registry_missing_from_the_secret_and_an_expired_token() {
         message.starts_with(&format!(
             "the token in Secret ecr-pull in {expired} expired at "
         )),
+        "{message}"
+    );
+    assert!(
+        message.contains("nothing is refreshing it (its refresh was due at "),
         "{message}"
     );
     assert!(
