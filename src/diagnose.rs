@@ -20,7 +20,7 @@ use crate::crd::{ECRPullSecret, EXPIRES_ANNOTATION, OWNER_LABEL};
 use crate::ecr::Registry;
 use crate::kube_api::service_accounts::lists_pull_secret;
 use crate::output::short_duration;
-use crate::reconcile::secret::{DOCKERCONFIGJSON, DOCKERCONFIGJSON_KEY};
+use crate::reconcile::secret::DOCKERCONFIGJSON_KEY;
 use crate::reconcile::targets::{NamespaceInfo, TargetSpec, Targets};
 
 /// A container whose image, from an ECR registry, the kubelet cannot pull.
@@ -87,7 +87,13 @@ pub fn failing_pulls(pod: &Pod, events: &[&Event]) -> Vec<FailingPull> {
         };
         let newest_event = events
             .iter()
-            .filter(|e| e.message.as_deref().is_some_and(|m| m.contains(&image)))
+            // The kubelet quotes the image: `Failed to pull image "…": …`
+            // (so `web:1` does not take the words about `web:1.2`).
+            .filter(|e| {
+                e.message
+                    .as_deref()
+                    .is_some_and(|m| m.contains(&format!("\"{image}\"")))
+            })
             .max_by_key(|e| event_time(e))
             .and_then(|e| e.message.clone());
         out.push(FailingPull {
@@ -184,6 +190,8 @@ pub struct Around<'a> {
     pub secrets: &'a HashMap<String, Secret>,
     /// The Pod's ServiceAccount, if it exists.
     pub service_account: Option<&'a ServiceAccount>,
+    /// Whether the ECRPullSecret CRD is installed.
+    pub crd_installed: bool,
     /// The time now.
     pub now: Timestamp,
 }
@@ -230,8 +238,9 @@ fn find_cause(pod: &Pod, pull: &FailingPull, around: &Around<'_>) -> Diagnosis {
     let ns = around.namespace.name.as_str();
     let host = pull.registry.host.as_str();
 
-    // 1. Who serves this registry? A resource without registries uses the
-    // runner's default, which only its Secrets can tell.
+    // 1. Who serves this registry? Those listing it; and those listing none,
+    // which use the runner's default registry: only their Secret can tell
+    // which (one that is not there yet may be it).
     let lists_host = |r: &&ECRPullSecret| {
         r.spec
             .registries
@@ -239,42 +248,48 @@ fn find_cause(pod: &Pod, pull: &FailingPull, around: &Around<'_>) -> Diagnosis {
             .flatten()
             .any(|h| canonical(h) == canonical(host))
     };
-    let mut serving: Vec<&ECRPullSecret> = around.resources.iter().filter(lists_host).collect();
-    if serving.is_empty() {
-        serving = around
-            .resources
-            .iter()
-            .filter(|r| r.spec.registries.as_ref().is_none_or(Vec::is_empty))
-            .filter(|r| {
-                around
-                    .secrets
-                    .get(&r.spec.secret_name)
-                    .is_some_and(|s| registry_hosts(s).contains(&canonical(host)))
-            })
-            .collect();
-    }
-    if serving.is_empty() {
+    let explicit: Vec<&ECRPullSecret> = around.resources.iter().filter(lists_host).collect();
+    let targeting: Vec<&ECRPullSecret> = explicit
+        .iter()
+        .copied()
+        .filter(|r| targets(r, around.namespace))
+        .chain(
+            around
+                .resources
+                .iter()
+                .filter(|r| r.spec.registries.as_ref().is_none_or(Vec::is_empty))
+                .filter(|r| targets(r, around.namespace))
+                .filter(|r| {
+                    around
+                        .secrets
+                        .get(&r.spec.secret_name)
+                        .is_none_or(|s| registry_hosts(s).contains(&canonical(host)))
+                }),
+        )
+        .collect();
+
+    // 2. Does one of them target the namespace?
+    let Some(resource) = pick(&targeting, pod) else {
+        if !explicit.is_empty() {
+            return not_targeted(&explicit, host, around.namespace);
+        }
+        let install = if around.crd_installed {
+            ""
+        } else {
+            "the ECRPullSecret CRD is not installed (kubectl ecrcreds install), and "
+        };
         return found(
             Cause::NoResource,
             None,
             format!(
-                "no ECRPullSecret lists registry {host}; create one: kubectl ecrcreds create NAME --registry {host} --namespace {ns}"
+                "{install}no ECRPullSecret serves registry {host} in {ns}; create one: kubectl ecrcreds create NAME --secret-name ecr-pull --namespaces {ns} --registries {host}"
             ),
         );
-    }
-
-    // 2. Does one of them target the namespace?
-    let targeting: Vec<&ECRPullSecret> = serving
-        .iter()
-        .copied()
-        .filter(|r| targets(r, around.namespace))
-        .collect();
-    let Some(resource) = pick(&targeting, pod) else {
-        return not_targeted(&serving, host, around.namespace);
     };
     let rname = name(resource);
     let secret_name = resource.spec.secret_name.as_str();
     let reports = status_report(resource, ns);
+    let listed = lists_host(&resource);
 
     // 3. Is its Secret there, and usable?
     let Some(secret) = around.secrets.get(secret_name) else {
@@ -282,11 +297,8 @@ fn find_cause(pod: &Pod, pull: &FailingPull, around: &Around<'_>) -> Diagnosis {
             Some(r) => format!(
                 "ECRPullSecret {rname} reports {r}; fix that, then run kubectl ecrcreds refresh {rname}"
             ),
-            None if ready(resource) => format!(
-                "ECRPullSecret {rname} reports Ready, so something deleted it; a running controller puts it back within seconds, or run kubectl ecrcreds refresh {rname}"
-            ),
             None => format!(
-                "nothing has written it yet; run kubectl ecrcreds refresh {rname}, or install the controller to keep it fresh"
+                "it was deleted, or not written since the namespace came in; run kubectl ecrcreds refresh {rname} (a running controller writes it within seconds)"
             ),
         };
         return found(
@@ -295,20 +307,29 @@ fn find_cause(pod: &Pod, pull: &FailingPull, around: &Around<'_>) -> Diagnosis {
             format!("Secret {secret_name} is missing in {ns}: {why}"),
         );
     };
-    let ours = secret
+    let owner = secret
         .metadata
         .labels
         .as_ref()
-        .and_then(|l| l.get(OWNER_LABEL))
-        .is_some_and(|o| o == rname);
+        .and_then(|l| l.get(OWNER_LABEL));
+    let ours = owner.is_some_and(|o| o == rname);
     let hosts = registry_hosts(secret);
     if !hosts.contains(&canonical(host)) {
-        if !ours && secret.type_.as_deref() != Some(DOCKERCONFIGJSON) {
+        if let Some(other) = owner.filter(|o| *o != rname) {
             return found(
                 Cause::ForeignSecret,
                 Some(resource),
                 format!(
-                    "Secret {secret_name} in {ns} is not ECRPullSecret {rname}'s (type {}, no owner label), so it was left alone; rename or remove it, or change spec.secretName",
+                    "Secret {secret_name} in {ns} belongs to ECRPullSecret {other}, not {rname}, and has no entry for {host}; give one of them another spec.secretName"
+                ),
+            );
+        }
+        if !ours {
+            return found(
+                Cause::ForeignSecret,
+                Some(resource),
+                format!(
+                    "Secret {secret_name} in {ns} is not managed by kubectl-ecrcreds (type {}) and has no entry for {host}, so ECRPullSecret {rname} leaves it alone; rename or remove it, or change spec.secretName",
                     secret.type_.as_deref().unwrap_or("Opaque")
                 ),
             );
@@ -318,30 +339,43 @@ fn find_cause(pod: &Pod, pull: &FailingPull, around: &Around<'_>) -> Diagnosis {
         } else {
             hosts.iter().cloned().collect::<Vec<_>>().join(", ")
         };
+        let fix = match (&reports, listed) {
+            (Some(r), _) => format!("ECRPullSecret {rname} reports {r}"),
+            (None, true) => format!(
+                "ECRPullSecret {rname} lists it but has not written it here since; run kubectl ecrcreds refresh {rname} (a running controller does within seconds)"
+            ),
+            (None, false) => format!(
+                "add {host} to ECRPullSecret {rname}'s spec.registries, then run kubectl ecrcreds refresh {rname}"
+            ),
+        };
         return found(
             Cause::RegistryNotInSecret,
             Some(resource),
-            format!(
-                "Secret {secret_name} in {ns} has no entry for {host} (it has {has}); add {host} to ECRPullSecret {rname}'s spec.registries, then run kubectl ecrcreds refresh {rname}"
-            ),
+            format!("Secret {secret_name} in {ns} has no entry for {host} (it has {has}); {fix}"),
         );
     }
 
-    // 4. Is the token in it live?
+    // 4. Is the token in it live? From the Secret's own record, else the
+    // resource's status for a Secret it wrote.
     let expires = secret
         .metadata
         .annotations
         .as_ref()
         .and_then(|a| a.get(EXPIRES_ANNOTATION))
-        .and_then(|v| v.parse::<Timestamp>().ok());
+        .and_then(|v| v.parse::<Timestamp>().ok())
+        .or_else(|| {
+            ours.then(|| resource.status.as_ref()?.expires_at.as_ref().map(|t| t.0))
+                .flatten()
+        });
     if let Some(expired) = expires.filter(|t| *t <= around.now) {
         let ago = short_duration(around.now.as_second() - expired.as_second());
         // A running controller refreshes before the expiry; an expired token
-        // with no failure reported means nothing is running it.
+        // with no failure reported means nothing handles the resource.
         let due = resource
             .status
             .as_ref()
             .and_then(|s| s.next_refresh_time.as_ref())
+            .filter(|t| t.0 <= around.now)
             .map(|t| format!(" (its refresh was due at {})", t.0))
             .unwrap_or_default();
         let why = match &reports {
@@ -350,7 +384,7 @@ fn find_cause(pod: &Pod, pull: &FailingPull, around: &Around<'_>) -> Diagnosis {
                 format!("ECRPullSecret {rname} is suspended; set spec.suspend to false")
             }
             None => format!(
-                "nothing is refreshing it{due}, so no controller is running; run kubectl ecrcreds refresh {rname}, or install the controller"
+                "nothing is refreshing it{due}, so no controller handles {rname}; run kubectl ecrcreds refresh {rname}, or install the controller"
             ),
         };
         return found(
@@ -363,22 +397,34 @@ fn find_cause(pod: &Pod, pull: &FailingPull, around: &Around<'_>) -> Diagnosis {
     }
 
     // 5. Does the Pod carry a reference to it? The kubelet reads only the
-    // Pod's own imagePullSecrets, copied from its ServiceAccount at creation.
-    let referenced = pod
+    // Pod's own imagePullSecrets; the ServiceAccount's are copied in at
+    // creation, and only into a Pod that lists none of its own.
+    let own: Vec<&str> = pod
         .spec
         .as_ref()
         .and_then(|s| s.image_pull_secrets.as_ref())
-        .is_some_and(|refs| refs.iter().any(|r| r.name == secret_name));
-    if !referenced {
+        .map(|refs| refs.iter().map(|r| r.name.as_str()).collect())
+        .unwrap_or_default();
+    if !own.contains(&secret_name) {
         let account = pod
             .spec
             .as_ref()
             .and_then(|s| s.service_account_name.clone())
             .unwrap_or_else(|| "default".into());
-        if around
+        let sa_has = around
             .service_account
-            .is_some_and(|sa| lists_pull_secret(sa, secret_name))
-        {
+            .is_some_and(|sa| lists_pull_secret(sa, secret_name));
+        if sa_has && !own.is_empty() {
+            return found(
+                Cause::PodLacksReference,
+                Some(resource),
+                format!(
+                    "the Pod lists imagePullSecrets of its own ({}), so those of ServiceAccount {account} were not added to it; add {secret_name} to the Pod template's imagePullSecrets",
+                    own.join(", ")
+                ),
+            );
+        }
+        if sa_has {
             return found(
                 Cause::PodLacksReference,
                 Some(resource),
@@ -394,9 +440,13 @@ fn find_cause(pod: &Pod, pull: &FailingPull, around: &Around<'_>) -> Diagnosis {
                 "the Pod's ServiceAccount {account} does not exist in {ns}; create it or fix the Pod's serviceAccountName"
             )
         } else if !patched.iter().any(|a| a == &account || a == "*") {
-            format!(
-                "the Pod runs as ServiceAccount {account}, which ECRPullSecret {rname} does not patch (its serviceAccounts: {}); add {account} to spec.serviceAccounts, or list {secret_name} in the Pod's imagePullSecrets",
+            let listed = if patched.is_empty() {
+                "none".to_string()
+            } else {
                 patched.join(", ")
+            };
+            format!(
+                "the Pod runs as ServiceAccount {account}, which ECRPullSecret {rname} does not patch (its serviceAccounts: {listed}); add {account} to spec.serviceAccounts, or list {secret_name} in the Pod's imagePullSecrets"
             )
         } else {
             format!(
@@ -407,12 +457,14 @@ fn find_cause(pod: &Pod, pull: &FailingPull, around: &Around<'_>) -> Diagnosis {
         return found(Cause::ServiceAccountLacksEntry, Some(resource), message);
     }
 
-    // 6. Everything in place: what did the registry say?
-    let m = pull.message.to_ascii_lowercase();
-    if ["401", "403", "unauthorized", "forbidden", "denied"]
-        .iter()
-        .any(|w| m.contains(w))
-    {
+    // 6. Everything in place: what did the registry say? Read without the
+    // image reference, whose account ID or digest may hold any digits.
+    let said = pull.message.replace(&pull.image, "").to_ascii_lowercase();
+    let words: BTreeSet<&str> = said
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.contains("403") || words.contains("forbidden") || words.contains("denied") {
         return found(
             Cause::RegistryRejected,
             Some(resource),
@@ -422,7 +474,20 @@ fn find_cause(pod: &Pod, pull: &FailingPull, around: &Around<'_>) -> Diagnosis {
             ),
         );
     }
-    let detail = if m.contains("not found") {
+    if words.contains("401")
+        || words.contains("unauthorized")
+        || said.contains("no basic auth credentials")
+        || said.contains("authorization failed")
+    {
+        return found(
+            Cause::RegistryRejected,
+            Some(resource),
+            format!(
+                "{host} rejected the token in Secret {secret_name} (401) although it has not expired: it may be for another account or region, or revoked; check it with kubectl ecrcreds verify {rname}, then run kubectl ecrcreds refresh {rname}"
+            ),
+        );
+    }
+    let detail = if said.contains("not found") {
         format!(
             "{} was not found in {host}; check the repository and the tag",
             pull.image
@@ -476,7 +541,7 @@ fn not_targeted(serving: &[&ECRPullSecret], host: &str, ns: &NamespaceInfo) -> D
             Some(labels) => by_label.push((
                 *r,
                 format!(
-                    "ECRPullSecret {} would with kubectl label namespace {} {labels}",
+                    "ECRPullSecret {} would target it after: kubectl label namespace {} {labels}",
                     name(r),
                     ns.name
                 ),
@@ -520,14 +585,19 @@ fn missing_labels(r: &ECRPullSecret, ns: &NamespaceInfo) -> Option<String> {
     {
         return None;
     }
-    let missing: Vec<String> = selector
+    let missing: Vec<(&String, &String)> = selector
         .match_labels
         .iter()
         .flatten()
         .filter(|(k, v)| ns.labels.get(*k) != Some(*v))
-        .map(|(k, v)| format!("{k}={v}"))
         .collect();
-    (!missing.is_empty()).then(|| missing.join(" "))
+    // A key the namespace has with another value needs --overwrite.
+    let overwrite = missing.iter().any(|(k, _)| ns.labels.contains_key(*k));
+    let mut words: Vec<String> = missing.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    if overwrite {
+        words.push("--overwrite".into());
+    }
+    (!missing.is_empty()).then(|| words.join(" "))
 }
 
 /// How to make a Pod pick up its ServiceAccount's entries: recreate it,
@@ -575,14 +645,6 @@ fn registry_hosts(secret: &Secret) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-fn ready(r: &ECRPullSecret) -> bool {
-    r.status.as_ref().is_some_and(|s| {
-        s.conditions
-            .iter()
-            .any(|c| c.type_ == "Ready" && c.status == "True")
-    })
-}
-
 /// What the resource's status says is failing, for this namespace or as a
 /// whole: `REASON: message`.
 fn status_report(r: &ECRPullSecret, ns: &str) -> Option<String> {
@@ -608,6 +670,7 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reconcile::secret::DOCKERCONFIGJSON;
     use serde_json::json;
 
     const HOST: &str = "111122223333.dkr.ecr.us-east-1.amazonaws.com";
@@ -710,6 +773,7 @@ mod tests {
                 namespace: &self.namespace,
                 secrets: &secrets,
                 service_account: self.account.as_ref(),
+                crd_installed: true,
                 now: NOW.parse().unwrap(),
             };
             let mut pulls = failing_pulls(&self.pod, &[]);
@@ -762,39 +826,52 @@ mod tests {
 
     #[test]
     fn each_broken_link_is_named_with_its_fix() {
+        let m = |c: &Case, cause: Cause| {
+            let f = c.run();
+            assert_eq!(f.cause, cause, "{}", f.message);
+            f.message
+        };
+
         let mut c = Case::healthy();
         c.resources.clear();
-        let f = c.run();
-        assert_eq!(f.cause, Cause::NoResource);
+        let msg = m(&c, Cause::NoResource);
         assert!(
-            f.message
-                .contains("kubectl ecrcreds create NAME --registry"),
-            "{}",
-            f.message
+            msg.ends_with(&format!(
+                "kubectl ecrcreds create NAME --secret-name ecr-pull --namespaces apps --registries {HOST}"
+            )),
+            "{msg}"
         );
 
         let mut c = Case::healthy();
         c.resources[0].spec.namespaces = None;
         c.resources[0].spec.namespace_selector =
             Some(serde_json::from_value(json!({"matchLabels": {"ecr": "on"}})).unwrap());
-        let f = c.run();
-        assert_eq!(f.cause, Cause::NotTargeted);
+        let msg = m(&c, Cause::NotTargeted);
         assert!(
-            f.message.ends_with("kubectl label namespace apps ecr=on"),
-            "{}",
-            f.message
+            msg.ends_with(
+                "ECRPullSecret team would target it after: kubectl label namespace apps ecr=on"
+            ),
+            "{msg}"
         );
+        c.namespace = ns(&[("ecr", "off")]);
+        assert!(m(&c, Cause::NotTargeted).ends_with("ecr=on --overwrite"));
         c.namespace = ns(&[("ecr", "on")]);
-        assert_eq!(c.run().cause, Cause::RegistryRejected);
+        m(&c, Cause::RegistryRejected);
+
+        // A resource listing no registry (the runner's default) serves the
+        // host its Secret holds, or may, when its Secret is not there.
+        let mut c = Case::healthy();
+        c.resources[0].spec.registries = None;
+        m(&c, Cause::RegistryRejected);
+        c.secret = None;
+        m(&c, Cause::SecretMissing);
 
         let mut c = Case::healthy();
         c.secret = None;
-        let f = c.run();
-        assert_eq!(f.cause, Cause::SecretMissing);
+        let msg = m(&c, Cause::SecretMissing);
         assert!(
-            f.message.contains("reports Ready, so something deleted it"),
-            "{}",
-            f.message
+            msg.contains("it was deleted, or not written since the namespace came in"),
+            "{msg}"
         );
         c.resources[0].status = Some(
             serde_json::from_value(json!({"conditions": [{"type": "Ready", "status": "False",
@@ -802,79 +879,125 @@ mod tests {
                 "lastTransitionTime": NOW}]}))
             .unwrap(),
         );
-        let f = c.run();
+        let msg = m(&c, Cause::SecretMissing);
         assert!(
-            f.message
-                .contains("reports CredentialsRejected: ECR rejected the keys"),
-            "{}",
-            f.message
+            msg.contains("reports CredentialsRejected: ECR rejected the keys"),
+            "{msg}"
         );
 
+        // The Secret lacks the host: not refreshed since the host was added,
+        // or the host is not listed at all.
+        const EUW1: &str = "444455556666.dkr.ecr.eu-west-1.amazonaws.com";
         let mut c = Case::healthy();
-        c.secret = Some(secret(
-            "team",
-            &["444455556666.dkr.ecr.eu-west-1.amazonaws.com"],
-            LIVE,
-        ));
-        let f = c.run();
-        assert_eq!(f.cause, Cause::RegistryNotInSecret);
+        c.secret = Some(secret("team", &[EUW1], LIVE));
+        let msg = m(&c, Cause::RegistryNotInSecret);
         assert!(
-            f.message
-                .contains("(it has 444455556666.dkr.ecr.eu-west-1.amazonaws.com)")
+            msg.contains(&format!(
+                "(it has {EUW1}); ECRPullSecret team lists it but has not written it here since"
+            )),
+            "{msg}"
         );
+        c.resources[0].spec.registries = None;
+        let mut other = Case::healthy().resources.remove(0);
+        other.metadata.name = Some("other".into());
+        other.spec.namespaces = Some(vec!["elsewhere".into()]);
+        c.resources.push(other);
+        // Only `other` lists the host, and it targets another namespace.
+        let mut listed = c.resources.clone();
+        listed[0].spec.registries = Some(vec![EUW1.into()]);
+        c.resources = listed;
+        m(&c, Cause::NotTargeted);
 
         let mut c = Case::healthy();
         let mut foreign = secret("", &[], LIVE);
         foreign.type_ = Some("Opaque".into());
         foreign.metadata.labels = None;
         c.secret = Some(foreign);
-        assert_eq!(c.run().cause, Cause::ForeignSecret);
+        assert!(
+            m(&c, Cause::ForeignSecret)
+                .contains("is not managed by kubectl-ecrcreds (type Opaque)")
+        );
+        c.secret = Some(secret("someone-else", &[], LIVE));
+        assert!(
+            m(&c, Cause::ForeignSecret).contains("belongs to ECRPullSecret someone-else, not team")
+        );
 
         let mut c = Case::healthy();
         c.secret = Some(secret("team", &[HOST], "2026-12-01T10:00:00Z"));
         c.resources[0].status = Some(
             serde_json::from_value(json!({"nextRefreshTime": "2026-12-01T06:00:00Z"})).unwrap(),
         );
-        let f = c.run();
-        assert_eq!(f.cause, Cause::TokenExpired);
+        let msg = m(&c, Cause::TokenExpired);
         assert!(
-            f.message
-                .contains("expired at 2026-12-01T10:00:00Z (2h ago): nothing is refreshing it"),
-            "{}",
-            f.message
+            msg.contains("expired at 2026-12-01T10:00:00Z (2h ago): nothing is refreshing it (its refresh was due at 2026-12-01T06:00:00Z), so no controller handles team"),
+            "{msg}"
+        );
+        // A refresh time still ahead is not said to be due; and a Secret
+        // without the expiry annotation is dated by the resource's status.
+        let mut unannotated = secret("team", &[HOST], LIVE);
+        unannotated.metadata.annotations = None;
+        c.secret = Some(unannotated);
+        c.resources[0].status = Some(
+            serde_json::from_value(json!({"expiresAt": "2026-12-01T11:00:00Z",
+                "nextRefreshTime": "2026-12-01T13:00:00Z"}))
+            .unwrap(),
+        );
+        let msg = m(&c, Cause::TokenExpired);
+        assert!(
+            msg.contains("(60m ago): nothing is refreshing it, so"),
+            "{msg}"
         );
 
         let mut c = Case::healthy();
         c.pod = pod(&[], "default");
-        let f = c.run();
-        assert_eq!(f.cause, Cause::PodLacksReference);
+        let msg = m(&c, Cause::PodLacksReference);
         assert!(
-            f.message
-                .ends_with("kubectl rollout restart deployment/web -n apps"),
-            "{}",
-            f.message
+            msg.ends_with("kubectl rollout restart deployment/web -n apps"),
+            "{msg}"
         );
+        // A Pod listing its own gets none of its ServiceAccount's.
+        c.pod = pod(&["regcred"], "default");
+        let msg = m(&c, Cause::PodLacksReference);
+        assert!(
+            msg.starts_with("the Pod lists imagePullSecrets of its own (regcred)"),
+            "{msg}"
+        );
+        c.pod = pod(&[], "default");
         c.account = Some(account(&[]));
-        assert_eq!(c.run().cause, Cause::ServiceAccountLacksEntry);
+        m(&c, Cause::ServiceAccountLacksEntry);
         c.pod = pod(&[], "builder");
-        let f = c.run();
+        let msg = m(&c, Cause::ServiceAccountLacksEntry);
         assert!(
-            f.message
-                .contains("which ECRPullSecret team does not patch (its serviceAccounts: default)"),
-            "{}",
-            f.message
+            msg.contains("which ECRPullSecret team does not patch (its serviceAccounts: default)"),
+            "{msg}"
         );
+        c.resources[0].spec.service_accounts = Some(vec![]);
+        assert!(m(&c, Cause::ServiceAccountLacksEntry).contains("(its serviceAccounts: none)"));
 
-        let f = Case::healthy().run();
-        assert_eq!(f.cause, Cause::RegistryRejected);
-        assert!(
-            f.message.contains("for repository team/web"),
-            "{}",
-            f.message
-        );
-
+        // What the registry said, read without the image's own digits.
         let mut c = Case::healthy();
-        c.message = "failed to resolve reference: not found";
-        assert_eq!(c.run().cause, Cause::PullFailed);
+        c.message =
+            "failed to pull: 403 Forbidden: denied: not authorized to perform ecr:BatchGetImage";
+        assert!(
+            m(&c, Cause::RegistryRejected).contains("for repository team/web: the AWS identity")
+        );
+        c.message = "failed to authorize: failed to fetch anonymous token: 401 Unauthorized";
+        assert!(
+            m(&c, Cause::RegistryRejected).contains(
+                "rejected the token in Secret ecr-pull (401) although it has not expired"
+            )
+        );
+        let mut c = Case::healthy();
+        c.pod = serde_json::from_value(
+            serde_json::to_value(&c.pod)
+                .unwrap()
+                .to_string()
+                .replace("team/web:1.2", "team/web:401")
+                .parse::<serde_json::Value>()
+                .unwrap(),
+        )
+        .unwrap();
+        c.message = "failed to resolve reference \"111122223333.dkr.ecr.us-east-1.amazonaws.com/team/web:401\": not found";
+        assert!(m(&c, Cause::PullFailed).contains("was not found in"));
     }
 }

@@ -1,8 +1,9 @@
 //! The chart's MutatingAdmissionPolicy on the real API server and node: a
-//! Pod created in a target namespace, pulling from the resource's registry,
-//! gets our Secret in its imagePullSecrets though its ServiceAccount has no
-//! entry, and runs; Pods elsewhere, pulling from other registries, or
-//! already listing the Secret are left as they were.
+//! Pod created in a target namespace as a ServiceAccount the resource
+//! patches, pulling from the resource's registry, gets our Secret in its
+//! imagePullSecrets though the ServiceAccount has no entry yet, and runs;
+//! Pods elsewhere, pulling from other registries, running as other
+//! ServiceAccounts or already listing the Secret are left as they were.
 
 mod common;
 
@@ -62,12 +63,17 @@ impl Drop for Policy {
     }
 }
 
+/// A Pod running as the `builder` ServiceAccount.
 fn pod(name: &str, image: &str, pull_secrets: &[&str]) -> Pod {
+    as_account(name, image, pull_secrets, "builder")
+}
+
+fn as_account(name: &str, image: &str, pull_secrets: &[&str], account: &str) -> Pod {
     let refs: Vec<_> = pull_secrets.iter().map(|n| json!({"name": n})).collect();
     serde_json::from_value(json!({
         "metadata": {"name": name},
         "spec": {"hostNetwork": true, "terminationGracePeriodSeconds": 0,
-                 "imagePullSecrets": refs,
+                 "serviceAccountName": account, "imagePullSecrets": refs,
                  "containers": [{"name": "app", "image": image, "imagePullPolicy": "Always"}]},
     }))
     .unwrap()
@@ -104,9 +110,22 @@ async fn pods_in_target_namespaces_get_the_secret_at_creation_and_others_are_unt
     let [named, selected, other] = [unique("adm-named"), unique("adm-sel"), unique("adm-out")];
     namespaces(&client, &[&named, &other], &[]).await;
     namespaces(&client, &[&selected], &[("adm-team", &team)]).await;
-    // Only the `builder` ServiceAccounts get our entry: Pods running as
-    // `default` depend on the policy alone.
+    let name = unique("adm");
+    create_resource(
+        &client,
+        &name,
+        json!({"secretName": "ecr-adm", "namespaces": [named], "registries": [USE1],
+               "serviceAccounts": ["builder"],
+               "namespaceSelector": {"matchExpressions": [
+                   {"key": "adm-team", "operator": "In", "values": [team]}]}}),
+    )
+    .await;
+    // The Secrets are written; the `builder` ServiceAccounts come after, so
+    // they lack our entry, as in the seconds before a controller's pass.
+    let r = run(bin(&key).args(["refresh", &name]));
+    assert!(r.code == 0 || r.code == 3, "{}", r.stderr);
     for ns in [&named, &selected] {
+        assert!(secret(&client, ns, "ecr-adm").await.is_some(), "{ns}");
         Api::<ServiceAccount>::namespaced(client.clone(), ns)
             .create(
                 &PostParams::default(),
@@ -120,24 +139,8 @@ async fn pods_in_target_namespaces_get_the_secret_at_creation_and_others_are_unt
             )
             .await
             .unwrap();
+        assert!(pull_secret_entries(&client, ns, "builder").await.is_empty());
     }
-    let name = unique("adm");
-    create_resource(
-        &client,
-        &name,
-        json!({"secretName": "ecr-adm", "namespaces": [named], "registries": [USE1],
-               "serviceAccounts": ["builder"],
-               "namespaceSelector": {"matchExpressions": [
-                   {"key": "adm-team", "operator": "In", "values": [team]}]}}),
-    )
-    .await;
-    let r = run(bin(&key).args(["refresh", &name]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        pull_secret_entries(&client, &named, "default")
-            .await
-            .is_empty()
-    );
 
     let _policy = Policy::install();
     let app = ecr_image(USE1);
@@ -176,8 +179,14 @@ async fn pods_in_target_namespaces_get_the_secret_at_creation_and_others_are_unt
         admitted(&client, &named, &pod("p", &ecr_image(EUW1), &["mine"])).await,
         ["mine"]
     );
+    // A ServiceAccount the resource does not patch: untouched too.
+    assert!(
+        admitted(&client, &named, &as_account("p", &app, &[], "default"))
+            .await
+            .is_empty()
+    );
 
-    // For real: Pods as `default`, whose ServiceAccount has no entry, pull and run.
+    // For real: Pods as `builder`, whose ServiceAccount has no entry, pull and run.
     for ns in [&named, &selected] {
         Api::<Pod>::namespaced(client.clone(), ns)
             .create(&PostParams::default(), &pod("app", &app, &[]))

@@ -100,7 +100,9 @@ async fn a_namespace_left_out_is_named_with_the_label_that_brings_it_in() {
     let message = one_finding(&key, &ns, "NotTargeted");
     let fix = format!("kubectl label namespace {ns} doctor-team={team}");
     assert!(
-        message.contains(&format!("ECRPullSecret {name} would with {fix}")),
+        message.contains(&format!(
+            "ECRPullSecret {name} would target it after: {fix}"
+        )),
         "{message}"
     );
     // The table: a header and one line, cause and fix.
@@ -157,7 +159,7 @@ async fn a_deleted_secret_and_failing_credentials_are_told_apart() {
     let message = one_finding(&key, &deleted, "SecretMissing");
     assert!(
         message.starts_with(&format!(
-            "Secret ecr-pull is missing in {deleted}: ECRPullSecret {ok} reports Ready, so something deleted it"
+            "Secret ecr-pull is missing in {deleted}: it was deleted, or not written since the namespace came in; run kubectl ecrcreds refresh {ok}"
         )),
         "{message}"
     );
@@ -223,7 +225,7 @@ async fn a_registry_missing_from_the_secret_and_an_expired_token() {
     let message = one_finding(&key, &lacking, "RegistryNotInSecret");
     assert!(
         message.starts_with(&format!(
-            "Secret ecr-pull in {lacking} has no entry for {USE1} (it has {EUW1}); add {USE1} to ECRPullSecret {grown}'s spec.registries"
+            "Secret ecr-pull in {lacking} has no entry for {USE1} (it has {EUW1}); ECRPullSecret {grown} lists it but has not written it here since"
         )),
         "{message}"
     );

@@ -76,6 +76,20 @@ fn rendered_manifests_are_accepted_by_the_api_server_schemas() {
                     "everything-on renders a {kind}"
                 );
             }
+            // The API server cannot tell that the monitor's port is the
+            // Service's: checked here.
+            let doc = |kind: &str| -> serde_yaml::Value {
+                let text = kube_docs
+                    .iter()
+                    .find(|d| d.contains(&format!("\nkind: {kind}\n")))
+                    .unwrap();
+                serde_yaml::from_str(text).unwrap()
+            };
+            assert_eq!(
+                doc("ServiceMonitor")["spec"]["endpoints"][0]["port"],
+                "metrics"
+            );
+            assert_eq!(doc("Service")["spec"]["ports"][0]["name"], "metrics");
         }
         let (code, out, err) = tool(
             "kubectl",

@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::{Event, Pod, Secret};
+use k8s_openapi::api::core::v1::{Event, Pod, Secret, ServiceAccount};
 use kube::ResourceExt;
 
 use super::{GlobalArgs, OutputFormat, exit};
@@ -65,7 +65,17 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
         },
         _ => kube_api::pods::list(&client, scope.as_deref()).await?,
     };
-    let events = kube_api::pods::failed_events(&client, scope.as_deref()).await?;
+    // Which Pods fail, from their statuses alone; the kubelet's Events, for
+    // what it said, only when some do.
+    let failing_pods: Vec<&Pod> = pods
+        .iter()
+        .filter(|p| !diagnose::failing_pulls(p, &[]).is_empty())
+        .collect();
+    let events = if failing_pods.is_empty() {
+        Vec::new()
+    } else {
+        kube_api::pods::failed_events(&client, scope.as_deref(), args.pod.as_deref()).await?
+    };
     let mut by_pod: HashMap<(String, String), Vec<&Event>> = HashMap::new();
     for e in &events {
         let o = &e.involved_object;
@@ -77,27 +87,39 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
             .or_default()
             .push(e);
     }
-    let failing: Vec<(&Pod, Vec<diagnose::FailingPull>)> = pods
-        .iter()
+    let failing: Vec<(&Pod, Vec<diagnose::FailingPull>)> = failing_pods
+        .into_iter()
         .map(|p| {
             let key = (p.namespace().unwrap_or_default(), p.name_any());
-            let evs = by_pod.get(&key).map(Vec::as_slice).unwrap_or_default();
-            (p, diagnose::failing_pulls(p, evs))
+            // Events of an earlier Pod of the same name (a StatefulSet's) do
+            // not speak for this one.
+            let evs: Vec<&Event> = by_pod
+                .get(&key)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|e| {
+                    e.involved_object.uid.is_none() || e.involved_object.uid == p.metadata.uid
+                })
+                .collect();
+            (p, diagnose::failing_pulls(p, &evs))
         })
-        .filter(|(_, pulls)| !pulls.is_empty())
         .collect();
 
     let findings = if failing.is_empty() {
         Vec::new()
     } else {
-        diagnose_all(&client, &failing).await?
+        diagnose_all(&client, &failing, scope.as_deref()).await?
     };
 
     let text = match args.output {
         OutputFormat::Json | OutputFormat::Yaml => output::structured(&findings, args.output),
         OutputFormat::Name => findings
             .iter()
-            .map(|f| format!("pod/{}\n", f.pod))
+            .map(|f| match &scope {
+                Some(_) => format!("pod/{}\n", f.pod),
+                None => format!("{}/pod/{}\n", f.namespace, f.pod),
+            })
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect(),
@@ -106,7 +128,7 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
     output::print(&text)?;
     if findings.is_empty() && matches!(args.output, OutputFormat::Table | OutputFormat::Wide) {
         let place = match (&args.pod, &scope) {
-            (Some(p), Some(ns)) => format!("Pod {ns}/{p} is"),
+            (Some(p), Some(ns)) => format!("Pod {ns}/{p} is not"),
             (_, Some(ns)) => format!("no Pod in namespace {ns} is"),
             _ => "no Pod is".into(),
         };
@@ -120,31 +142,54 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
 }
 
 /// Reads what the failing Pods' pulls depend on, once each, and diagnoses
-/// every failing container.
+/// every failing container. Within one namespace (`scope`), only that
+/// namespace is read, so a namespace-scoped user can run it.
 async fn diagnose_all(
     client: &kube::Client,
     failing: &[(&Pod, Vec<diagnose::FailingPull>)],
+    scope: Option<&str>,
 ) -> Result<Vec<Finding>> {
     // Without the CRD there is no resource: that is a finding, not an error.
-    let resources = match kube_api::resources::list(client, None).await {
-        Ok(r) => r,
-        Err(Error::CrdMissing) => Vec::new(),
+    let (resources, crd_installed) = match kube_api::resources::list(client, None).await {
+        Ok(r) => (r, true),
+        Err(Error::CrdMissing) => (Vec::new(), false),
         Err(e) => return Err(e),
     };
-    let (cluster, _) = kube_api::namespaces::list(client, NamespaceInfo::from_meta).await?;
+    let cluster: Vec<NamespaceInfo> = match scope {
+        Some(ns) => kube_api::namespaces::get(client, ns)
+            .await?
+            .map(NamespaceInfo::from_meta)
+            .into_iter()
+            .collect(),
+        None => {
+            kube_api::namespaces::list(client, NamespaceInfo::from_meta)
+                .await?
+                .0
+        }
+    };
     let namespaces: HashMap<&str, &NamespaceInfo> =
         cluster.iter().map(|n| (n.name.as_str(), n)).collect();
-    // Secrets by namespace, then by name: one list per distinct secretName.
+    // Secrets by namespace, then by name: one read (or one list across
+    // namespaces) per distinct secretName.
     let mut secrets: HashMap<String, HashMap<String, Secret>> = HashMap::new();
     let names: BTreeSet<&str> = resources
         .iter()
         .map(|r| r.spec.secret_name.as_str())
         .collect();
     for name in names {
-        for (ns, s) in kube_api::secrets::named(client, name).await? {
+        let found = match scope {
+            Some(ns) => kube_api::secrets::get(client, ns, name, "pull")
+                .await?
+                .map(|s| (ns.to_string(), s))
+                .into_iter()
+                .collect(),
+            None => kube_api::secrets::named(client, name).await?,
+        };
+        for (ns, s) in found {
             secrets.entry(ns).or_default().insert(name.to_string(), s);
         }
     }
+    let mut accounts: HashMap<(String, String), Option<ServiceAccount>> = HashMap::new();
     let none = HashMap::new();
     let now = Timestamp::now();
     let mut findings = Vec::new();
@@ -155,7 +200,11 @@ async fn diagnose_all(
             .as_ref()
             .and_then(|s| s.service_account_name.clone())
             .unwrap_or_else(|| "default".into());
-        let sa = kube_api::service_accounts::get(client, &ns, &account).await?;
+        let key = (ns.clone(), account);
+        if !accounts.contains_key(&key) {
+            let sa = kube_api::service_accounts::get(client, &key.0, &key.1).await?;
+            accounts.insert(key.clone(), sa);
+        }
         let fallback = NamespaceInfo {
             name: ns.clone(),
             labels: Default::default(),
@@ -165,7 +214,8 @@ async fn diagnose_all(
             resources: &resources,
             namespace: namespaces.get(ns.as_str()).copied().unwrap_or(&fallback),
             secrets: secrets.get(&ns).unwrap_or(&none),
-            service_account: sa.as_ref(),
+            service_account: accounts[&key].as_ref(),
+            crd_installed,
             now,
         };
         findings.extend(pulls.iter().map(|p| diagnose::diagnose(pod, p, &around)));

@@ -6,6 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use futures::StreamExt;
+use kube::ResourceExt;
 use serde::Serialize;
 
 use super::{GlobalArgs, OutputFormat, exit};
@@ -23,7 +24,8 @@ const PARALLEL: usize = 8;
 Exit codes:
   0  every registry accepted its token
   1  the check could not run (the message says why)
-  3  at least one registry rejected its token or could not be reached
+  3  at least one registry rejected its token, could not be reached or
+     answered otherwise, or a resource has no Secret yet
 
 Trust: the system's CA certificates, or the file SSL_CERT_FILE names.
 
@@ -66,19 +68,24 @@ struct Row {
 pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
     let prober = Prober::new(args.connect_to.iter().cloned().collect()).map_err(Error::Invalid)?;
     let client = global.client().await?;
-    let names: Vec<String> = if args.all {
-        kube_api::resources::names(&client).await?
+    let resources = if args.all {
+        kube_api::resources::list(&client, None).await?
     } else {
+        let mut found = Vec::new();
         for n in &args.names {
-            kube_api::resources::get(&client, n).await?;
+            found.push(kube_api::resources::get(&client, n).await?);
         }
-        args.names.clone()
+        found
     };
+    let names: Vec<String> = resources.iter().map(|r| r.name_any()).collect();
 
+    // Its Secrets as they are now: the current secretName with its owner
+    // label (what `named` Secret access may read), not leftovers of an old one.
     let mut per_resource: Vec<(String, Vec<Copy>)> = Vec::new();
-    for name in &names {
-        let secrets = kube_api::secrets::managed(&client, Some(name)).await?;
-        per_resource.push((name.clone(), distinct_copies(&secrets)));
+    for r in &resources {
+        let secrets =
+            kube_api::secrets::managed_named(&client, &r.name_any(), &r.spec.secret_name).await?;
+        per_resource.push((r.name_any(), distinct_copies(&secrets)));
     }
     // One probe per distinct entry, however many resources and namespaces share it.
     let mut unique: Vec<&Copy> = Vec::new();

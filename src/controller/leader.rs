@@ -257,8 +257,12 @@ pub(super) async fn run_with_lease(
             state.runner.metrics.set_leader(false);
             tracing::warn!(identity = %lease.identity, "lost the leader Lease; stopped writing and standing by");
             // Another replica writes from now on: what this one applied is
-            // no longer known.
+            // no longer known, and its per-resource series would go stale
+            // (an expiry that never moves fires the expiry alert).
             state.memory.clear();
+            for name in state.runner.metrics.labelled() {
+                state.runner.metrics.forget(&name);
+            }
             elector.seen = None;
             continue;
         }

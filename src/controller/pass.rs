@@ -64,6 +64,8 @@ async fn reconcile_valid(obj: &ECRPullSecret, state: &State) -> Result<Action> {
     }
     if obj.spec.suspended() {
         tracing::debug!(resource = %name, "suspended");
+        // Paused on purpose: not a failing refresh.
+        runner.metrics.refresh_outcome(&name, true);
         return Ok(Action::await_change());
     }
 

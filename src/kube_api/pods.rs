@@ -29,12 +29,21 @@ pub async fn get(client: &Client, namespace: &str, name: &str) -> Result<Option<
 }
 
 /// The kubelet's `Failed` Events about Pods (a failed pull is one), in
-/// `namespace` or everywhere: one list call however many Pods there are.
-pub async fn failed_events(client: &Client, namespace: Option<&str>) -> Result<Vec<Event>> {
+/// `namespace` or everywhere, or about one Pod: one list call however many
+/// Pods there are.
+pub async fn failed_events(
+    client: &Client,
+    namespace: Option<&str>,
+    pod: Option<&str>,
+) -> Result<Vec<Event>> {
     let api: Api<Event> = match namespace {
         Some(ns) => Api::namespaced(client.clone(), ns),
         None => Api::all(client.clone()),
     };
-    let lp = ListParams::default().fields("involvedObject.kind=Pod,reason=Failed");
+    let mut fields = "involvedObject.kind=Pod,reason=Failed".to_string();
+    if let Some(p) = pod {
+        fields.push_str(&format!(",involvedObject.name={p}"));
+    }
+    let lp = ListParams::default().fields(&fields);
     list_all(&api, &lp, "Events about Pods").await
 }

@@ -1133,15 +1133,18 @@ pub fn release_binary() -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT
         .get_or_init(|| {
-            let path = std::path::Path::new(env!("CARGO_BIN_EXE_kubectl-ecrcreds"))
+            let target_dir = std::path::Path::new(env!("CARGO_BIN_EXE_kubectl-ecrcreds"))
                 .parent()
                 .and_then(|debug| debug.parent())
-                .expect("the binary lives in <target>/<profile>/")
-                .join("release/kubectl-ecrcreds");
+                .expect("the binary lives in <target>/<profile>/");
+            let path = target_dir.join("release/kubectl-ecrcreds");
+            // Into the same target directory as this cargo test, wherever it is.
             let mut cargo = Command::new(env!("CARGO"));
             cargo
                 .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .args(["build", "--release", "--locked", "--bin", "kubectl-ecrcreds"]);
+                .args(["build", "--release", "--locked", "--bin", "kubectl-ecrcreds"])
+                .arg("--target-dir")
+                .arg(target_dir);
             for (name, _) in std::env::vars_os() {
                 let name = name.to_string_lossy();
                 let set_by_cargo_test = name.starts_with("CARGO_PKG_")
