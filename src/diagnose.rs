@@ -82,7 +82,8 @@ pub fn failing_pulls(pod: &Pod, events: &[&Event]) -> Vec<FailingPull> {
         let Some((host, repository)) = image_host(&image) else {
             continue;
         };
-        let Ok(registry) = Registry::parse(host) else {
+        // `host:443/repo` is the same registry.
+        let Ok(registry) = Registry::parse(host.trim_end_matches(":443")) else {
             continue;
         };
         let newest_event = events
@@ -794,6 +795,16 @@ mod tests {
             Some((HOST, "web"))
         );
         assert_eq!(image_host("nginx:1.27"), None);
+        let mut p = pod(&[], "default");
+        p.status
+            .as_mut()
+            .unwrap()
+            .container_statuses
+            .as_mut()
+            .unwrap()[0]
+            .image = format!("{HOST}:443/team/web:1.2");
+        p.spec.as_mut().unwrap().containers[0].image = Some(format!("{HOST}:443/team/web:1.2"));
+        assert_eq!(failing_pulls(&p, &[])[0].registry.host, HOST);
         assert_eq!(image_host("library/nginx"), None);
         assert_eq!(
             image_host("localhost:5000/a/b"),

@@ -108,15 +108,25 @@ pub fn distinct_copies(secrets: &[Secret]) -> Vec<Copy> {
             continue;
         };
         for (host, entry) in auths {
-            let Some(auth) = entry.get("auth").and_then(|a| a.as_str()) else {
-                continue;
+            // `auth` is base64 of `user:password`; some writers give the two instead.
+            let auth = match (
+                entry.get("auth").and_then(|a| a.as_str()),
+                entry.get("username").and_then(|u| u.as_str()),
+                entry.get("password").and_then(|p| p.as_str()),
+            ) {
+                (Some(auth), _, _) => auth.to_string(),
+                (None, Some(user), Some(password)) => {
+                    use base64::Engine as _;
+                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+                }
+                _ => continue,
             };
             let host = host
                 .trim_start_matches("https://")
                 .trim_end_matches('/')
                 .to_string();
             by_entry
-                .entry((host, auth.to_string()))
+                .entry((host, auth))
                 .or_default()
                 .insert(s.metadata.namespace.clone().unwrap_or_default());
         }
@@ -274,6 +284,32 @@ mod tests {
             ]
         );
         assert!(!format!("{:?}", copies[0]).contains("old"));
+    }
+
+    #[test]
+    fn an_entry_with_username_and_password_is_one_with_auth() {
+        use base64::Engine as _;
+        let config = json!({"auths": {"h1": {"username": "AWS", "password": "p"},
+                                      "h2": {"username": "AWS"}}});
+        let data =
+            base64::engine::general_purpose::STANDARD.encode(serde_json::to_vec(&config).unwrap());
+        let s: Secret = serde_json::from_value(json!({"metadata": {"name": "s", "namespace": "a"},
+            "data": {DOCKERCONFIGJSON_KEY: data}}))
+        .unwrap();
+        let as_auth = secret(
+            "b",
+            &[(
+                "h1",
+                &base64::engine::general_purpose::STANDARD.encode("AWS:p"),
+            )],
+        );
+        let copies = distinct_copies(&[s, as_auth]);
+        assert_eq!(
+            copies.len(),
+            1,
+            "h2 has no password: skipped; h1 is one copy"
+        );
+        assert_eq!(copies[0].namespaces.len(), 2);
     }
 
     #[test]
