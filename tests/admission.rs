@@ -142,6 +142,16 @@ async fn pods_in_target_namespaces_get_the_secret_at_creation_and_others_are_unt
         assert!(pull_secret_entries(&client, ns, "builder").await.is_empty());
     }
 
+    // A second resource writing the same Secret name there: the policy runs
+    // once per resource, and the Pod still gets the entry once.
+    create_resource(
+        &client,
+        &unique("adm-twin"),
+        json!({"secretName": "ecr-adm", "namespaces": [named], "registries": [USE1],
+               "serviceAccounts": ["builder"]}),
+    )
+    .await;
+
     let _policy = Policy::install();
     let app = ecr_image(USE1);
     // The API server picks the policy up within moments.
