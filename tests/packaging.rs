@@ -775,18 +775,12 @@ async fn install_and_run_as_the_charts_service_account(
             }),
         )
         .await;
-        eventually(Duration::from_secs(30), || async {
-            api.get(&name)
-                .await
-                .ok()
-                .and_then(|o| o.status)
-                .and_then(|s| s.conditions.into_iter().find(|c| c.type_ == "Ready"))
-                .is_some_and(|c| {
-                    c.status == "False"
-                        && c.message.contains("not-granted")
-                        && c.message.contains("rbac.credentialsSecrets")
-                })
-        })
+        refused(
+            &client,
+            &name,
+            None,
+            &["not-granted", "rbac.credentialsSecrets"],
+        )
         .await;
         api.delete(&name, &DeleteParams::default()).await.unwrap();
 
@@ -801,35 +795,50 @@ async fn install_and_run_as_the_charts_service_account(
             }),
         )
         .await;
-        eventually(Duration::from_secs(30), || async {
-            api.get(&name)
-                .await
-                .ok()
-                .and_then(|o| o.status)
-                .and_then(|s| s.conditions.into_iter().find(|c| c.type_ == "Ready"))
-                .is_some_and(|c| {
-                    c.status == "False"
-                        && c.reason == "SecretNotGranted"
-                        && c.message
-                            .contains("add ecr-other to the Helm chart's rbac.pullSecretNames")
-                })
-        })
+        refused(
+            &client,
+            &name,
+            Some("SecretNotGranted"),
+            &["add ecr-other to the Helm chart's rbac.pullSecretNames"],
+        )
         .await;
-        let events = Api::<k8s_openapi::api::core::v1::Event>::all(client.clone())
-            .list(&kube::api::ListParams::default().fields(&format!("involvedObject.name={name}")))
-            .await
-            .unwrap();
-        assert!(
-            events
-                .items
-                .iter()
-                .any(|e| e.reason.as_deref() == Some("SecretNotGranted")),
-            "no Event says so"
-        );
         assert!(secret(&client, &nss[0], "ecr-other").await.is_none());
         api.delete(&name, &DeleteParams::default()).await.unwrap();
     }
     let _ = tool("helm", &["uninstall", &release, "-n", &release_ns], None);
+}
+
+/// Waits until the resource reads Ready=False (with `reason`, when given)
+/// with every part of `says` in its message, and a Warning Event of that
+/// reason has been recorded (the Event follows the status write).
+async fn refused(client: &kube::Client, name: &str, reason: Option<&str>, says: &[&str]) {
+    let api = Api::<ECRPullSecret>::all(client.clone());
+    let ready = || async {
+        api.get(name)
+            .await
+            .ok()
+            .and_then(|o| o.status)
+            .and_then(|s| s.conditions.into_iter().find(|c| c.type_ == "Ready"))
+    };
+    eventually(Duration::from_secs(30), || async {
+        ready().await.is_some_and(|c| {
+            c.status == "False"
+                && reason.is_none_or(|r| c.reason == r)
+                && says.iter().all(|part| c.message.contains(part))
+        })
+    })
+    .await;
+    let seen = ready().await.unwrap().reason;
+    let events = Api::<k8s_openapi::api::core::v1::Event>::all(client.clone());
+    let lp = kube::api::ListParams::default().fields(&format!("involvedObject.name={name}"));
+    eventually(Duration::from_secs(10), || async {
+        events.list(&lp).await.is_ok_and(|l| {
+            l.items
+                .iter()
+                .any(|e| e.reason.as_deref() == Some(seen.as_str()))
+        })
+    })
+    .await;
 }
 
 #[tokio::test]
