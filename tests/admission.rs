@@ -124,8 +124,12 @@ async fn pods_in_target_namespaces_get_the_secret_at_creation_and_others_are_unt
     // they lack our entry, as in the seconds before a controller's pass.
     let r = run(bin(&key).args(["refresh", &name]));
     assert!(r.code == 0 || r.code == 3, "{}", r.stderr);
-    for ns in [&named, &selected] {
-        assert!(secret(&client, ns, "ecr-adm").await.is_some(), "{ns}");
+    for ns in [&named, &selected, &other] {
+        assert_eq!(
+            secret(&client, ns, "ecr-adm").await.is_some(),
+            ns != &other,
+            "{ns}"
+        );
         Api::<ServiceAccount>::namespaced(client.clone(), ns)
             .create(
                 &PostParams::default(),

@@ -251,7 +251,8 @@ async fn a_registry_missing_from_the_secret_and_an_expired_token() {
         "{message}"
     );
     assert!(
-        message.contains("nothing is refreshing it (its refresh was due at "),
+        message.contains("nothing is refreshing it")
+            && message.contains(&format!("so no controller handles {short}")),
         "{message}"
     );
     assert!(
