@@ -399,7 +399,7 @@ _kubectl__ecrcreds() {
             return 0
             ;;
         kubectl__subcmd__ecrcreds__subcmd__create)
-            opts="-l -o -y -v -h -V --secret-name --namespaces --namespace-selector --registries --secret-ref --role-arn --external-id --service-accounts --refresh-interval --deletion-policy --suspend --labels --dry-run --output --overwrite --yes --kubeconfig --context --verbose --log-format --profile --region --registry --credentials-secret --credentials-secret-namespace --help --version"
+            opts="-l -o -y -v -h -V --secret-name --namespaces --namespace-selector --registries --secret-ref --service-account-ref --audience --role-arn --external-id --service-accounts --dual-stack-aliases --refresh-interval --deletion-policy --suspend --labels --dry-run --output --overwrite --yes --kubeconfig --context --verbose --log-format --profile --region --registry --credentials-secret --credentials-secret-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -422,6 +422,14 @@ _kubectl__ecrcreds() {
                     return 0
                     ;;
                 --secret-ref)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service-account-ref)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audience)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

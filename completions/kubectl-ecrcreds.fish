@@ -54,6 +54,8 @@ complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l namespace-selector -d 'Namespaces whose labels match: k=v, k!=v, k (exists), !k (absent), comma-separated' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l registries -d 'ECR registry hosts (comma-separated or repeated)' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l secret-ref -d 'Secret holding AWS keys, as NAMESPACE/NAME' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l service-account-ref -d 'ServiceAccount whose token is exchanged for --role-arn (or its eks.amazonaws.com/role-arn annotation) by web identity, as NAMESPACE/NAME' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l audience -d 'Audience of the --service-account-ref token (default sts.amazonaws.com)' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l role-arn -d 'IAM role to assume' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l external-id -d 'External ID for --role-arn' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l service-accounts -d 'ServiceAccounts to patch (comma-separated; "*" for all; "" for none)' -r
@@ -78,6 +80,7 @@ complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l registry -d 'Registry for resources that list none: a host, or a 12-digit account with --region' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l credentials-secret -d 'Name of a Secret with AWS keys for resources that name none' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l credentials-secret-namespace -d 'Namespace of --credentials-secret' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l dual-stack-aliases -d 'Also write each registry\'s dual-stack host (dkr-ecr.<region>.on.aws)'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l suspend -d 'Create it paused'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l overwrite -d 'Replace an existing resource of that name instead of failing'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -s y -l yes -d 'Never prompt'

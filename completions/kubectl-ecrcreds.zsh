@@ -46,8 +46,10 @@ _arguments "${_arguments_options[@]}" : \
 '--namespace-selector=[Namespaces whose labels match\: k=v, k!=v, k (exists), !k (absent), comma-separated]:SELECTOR:_default' \
 '*--registries=[ECR registry hosts (comma-separated or repeated)]:HOST,...:_default' \
 '--secret-ref=[Secret holding AWS keys, as NAMESPACE/NAME]:NS/NAME:_default' \
+'(--secret-ref)--service-account-ref=[ServiceAccount whose token is exchanged for --role-arn (or its eks.amazonaws.com/role-arn annotation) by web identity, as NAMESPACE/NAME]:NS/NAME:_default' \
+'--audience=[Audience of the --service-account-ref token (default sts.amazonaws.com)]:AUDIENCE:_default' \
 '--role-arn=[IAM role to assume]:ARN:_default' \
-'--external-id=[External ID for --role-arn]:ID:_default' \
+'(--service-account-ref)--external-id=[External ID for --role-arn]:ID:_default' \
 '*--service-accounts=[ServiceAccounts to patch (comma-separated; "*" for all; "" for none)]::SA,...:_default' \
 '--refresh-interval=[Refresh interval, between 1m and 11h]:DURATION:_default' \
 '--deletion-policy=[What deleting the resource does to its Secrets]:POLICY:((Retain\:"Leave Secrets when the resource is deleted"
@@ -74,6 +76,7 @@ json\:"One JSON object per line"))' \
 '--registry=[Registry for resources that list none\: a host, or a 12-digit account with --region]:HOST:_default' \
 '--credentials-secret=[Name of a Secret with AWS keys for resources that name none]:NAME:_default' \
 '--credentials-secret-namespace=[Namespace of --credentials-secret]:NS:_default' \
+'--dual-stack-aliases[Also write each registry'\''s dual-stack host (dkr-ecr.<region>.on.aws)]' \
 '--suspend[Create it paused]' \
 '--overwrite[Replace an existing resource of that name instead of failing]' \
 '-y[Never prompt]' \

@@ -83,15 +83,27 @@ pub struct ECRPullSecretSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_selector: Option<LabelSelector>,
 
-    /// ECR registry hosts (`<account>.dkr.ecr.<region>.amazonaws.com`) written into
-    /// the Secret. The region comes from the host. Default: the registry the
-    /// controller or plugin was started with (`--registry` or `REGISTRY`).
+    /// ECR registry hosts written into the Secret:
+    /// `<account>.dkr.ecr[-fips].<region>.amazonaws.com`, dual-stack
+    /// `<account>.dkr-ecr[-fips].<region>.on.aws`, the China
+    /// (`.amazonaws.com.cn`, `.on.amazonwebservices.com.cn`), ISO
+    /// (`.c2s.ic.gov`, `.sc2s.sgov.gov`, `.cloud.adc-e.uk`, `.csp.hci.ic.gov`)
+    /// and European Sovereign Cloud (`.amazonaws.eu`,
+    /// `.on.amazonwebservices.eu`) forms, or `public.ecr.aws` (ECR Public,
+    /// tokens from us-east-1). The region comes from the host. Default: the
+    /// registry the controller or plugin was started with (`--registry` or
+    /// `REGISTRY`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(inner(regex(
-        pattern = r"^[0-9]{12}\.dkr\.ecr(-fips)?\.[a-z]{2}(-[a-z]+)+-[0-9]+\.amazonaws\.com(\.cn)?$"
-    )))]
+    #[schemars(inner(regex(pattern = crate::ecr::schema_pattern())))]
     #[schemars(length(max = 64), extend("x-kubernetes-list-type" = "set"))]
     pub registries: Option<Vec<String>>,
+
+    /// Also write each IPv4 registry's dual-stack host next to it
+    /// (`….dkr.ecr.<region>.amazonaws.com` → `….dkr-ecr.<region>.on.aws`), with
+    /// the same token, so Pods pulling by either name find credentials.
+    /// Partitions without dual-stack endpoints (ISO) get no alias.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dual_stack_aliases: Option<bool>,
 
     /// AWS credentials used to fetch tokens. Default: the runner's AWS default
     /// chain (environment, profile, IRSA, Pod Identity, instance role).
@@ -135,14 +147,25 @@ pub struct ECRPullSecretSpec {
 /// Where the AWS credentials come from.
 #[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq, Eq, Hash)]
 #[x_kube(validation = Rule::new("!has(self.externalId) || has(self.roleArn)").message("externalId needs roleArn"))]
+#[x_kube(validation = Rule::new("!has(self.secretRef) || !has(self.serviceAccountRef)").message("set secretRef or serviceAccountRef, not both"))]
+#[x_kube(validation = Rule::new("!has(self.serviceAccountRef) || !has(self.externalId)").message("externalId is for keys assuming a role; a serviceAccountRef's role is assumed with its web identity"))]
 #[serde(rename_all = "camelCase")]
 pub struct Credentials {
     /// A Secret holding `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and optionally
-    /// `AWS_SESSION_TOKEN`. Without it the default chain is used.
+    /// `AWS_SESSION_TOKEN`. Without it (and without `serviceAccountRef`) the
+    /// default chain is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_ref: Option<SecretRef>,
 
-    /// IAM role to assume on top of the base credentials, e.g. for another account.
+    /// A ServiceAccount whose token (asked of the API server by TokenRequest)
+    /// is exchanged with `sts:AssumeRoleWithWebIdentity` for `roleArn`, or for
+    /// the role in its `eks.amazonaws.com/role-arn` annotation: keyless access
+    /// once IAM trusts the cluster's ServiceAccount issuer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_account_ref: Option<ServiceAccountRef>,
+
+    /// IAM role to assume on top of the base credentials, e.g. for another
+    /// account; with `serviceAccountRef`, the role its web identity assumes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$"))]
     pub role_arn: Option<String>,
@@ -169,6 +192,33 @@ pub struct SecretRef {
     )]
     pub namespace: String,
 }
+
+/// A ServiceAccount whose token stands for AWS credentials.
+#[derive(JsonSchema, Deserialize, Serialize, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ServiceAccountRef {
+    /// Name of the ServiceAccount.
+    #[schemars(
+        length(min = 1, max = 253),
+        regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    )]
+    pub name: String,
+    /// Namespace of the ServiceAccount.
+    #[schemars(
+        length(min = 1, max = 63),
+        regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    )]
+    pub namespace: String,
+    /// Audience of the token, as the IAM OIDC provider expects. Default
+    /// `sts.amazonaws.com`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 253), regex(pattern = r"^[^\s]+$"))]
+    pub audience: Option<String>,
+}
+
+/// The audience a ServiceAccount token is asked for by default, as EKS uses.
+pub const DEFAULT_AUDIENCE: &str = "sts.amazonaws.com";
+/// The ServiceAccount annotation naming the role its web identity assumes (IRSA's).
+pub const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
 
 /// What to do with written Secrets when the resource is deleted.
 #[derive(JsonSchema, Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, Default)]

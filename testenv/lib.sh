@@ -68,6 +68,7 @@ images_dir() {
 ECR_TEST_HOSTS=(
   111122223333.dkr.ecr.us-east-1.amazonaws.com
   444455556666.dkr.ecr.eu-west-1.amazonaws.com
+  public.ecr.aws
 )
 
 moto_venv() {

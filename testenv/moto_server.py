@@ -4,7 +4,15 @@ moto answers every AWS call (ECR, STS, ...). Two things are added around it:
 
 * A request log: every request that reaches moto is recorded as (service,
   action, region, access key id) before moto handles it;
-  `GET /_ecrcreds/calls` returns the records as JSON.
+  `GET /_ecrcreds/calls` returns the records as JSON. STS calls also record
+  the RoleArn asked for and, for AssumeRoleWithWebIdentity, the token's `sub`
+  and `aud` claims (never the token); a call signed with keys an STS answer
+  handed out records that answer's role as `role`, so a test can count token
+  calls per role.
+* ECR Public, which moto lacks: `ecr-public` GetAuthorizationToken is
+  answered here in the shape of the AWS API reference (one authorizationData
+  object, not a list), with a token issued like ECR's; other ecr-public
+  actions get UnsupportedCommandException.
 * Tokens as ECR issues them. moto's own GetAuthorizationToken answer never
   changes and "expired" in 2015. When moto accepts a GetAuthorizationToken
   call, its authorization data is replaced by a new random password
@@ -18,8 +26,9 @@ Admin endpoints (loopback only, like everything here):
   GET  /_ecrcreds/tokens                      issued tokens: serial, region, key, times (no passwords)
   POST /_ecrcreds/lifetime {"seconds": N}     lifetime of tokens issued from now on
   POST /_ecrcreds/lifetime {"seconds": N, "accessKeyId": K}   ... for one access key only
-  POST /_ecrcreds/check {"password": P, "region": R}   {"live": bool, "reason": ..., and the token's record}
-                                              (region "" checks only that it was issued and is unexpired)
+  POST /_ecrcreds/check {"password": P, "region": R, "service": S}   {"live": bool, "reason": ..., and the token's record}
+                                              (region "" checks only that it was issued and is unexpired;
+                                              service "ecr" (default) or "ecr-public": who must have issued it)
 
 The default lifetime is 12 hours, or ECRCREDS_TEST_TOKEN_LIFETIME seconds. A
 negative lifetime issues tokens already expired (the clock-skew case).
@@ -81,13 +90,14 @@ class TestEcr:
         self.issued = {}  # password -> {serial, region, accessKeyId, issuedAt, expiresAt}
         self.issued_file = issued_file
 
-    def issue(self, region, key):
+    def issue(self, region, key, service="ecr"):
         password = PASSWORD_MARKER + secrets.token_urlsafe(192)
         now = time.time()
         with self.lock:
             lifetime = self.lifetimes.get(key, self.lifetime)
             record = {
                 "serial": len(self.issued) + 1,
+                "service": service,
                 "region": region,
                 "accessKeyId": key,
                 "issuedAt": now,
@@ -99,11 +109,13 @@ class TestEcr:
                     f.write(password + "\n")
         return password, record
 
-    def check(self, password, region):
+    def check(self, password, region, service="ecr"):
         with self.lock:
             record = self.issued.get(password)
         if record is None:
             return {"live": False, "reason": "unknown"}
+        if record["service"] != service:
+            return dict(record, live=False, reason="service")
         if region and record["region"] != region:
             return dict(record, live=False, reason="region")
         if record["expiresAt"] <= time.time():
@@ -144,6 +156,22 @@ class TestEcr:
         answer["authorizationData"] = data
         return json.dumps(answer).encode()
 
+    def public(self, region, key):
+        """ecr-public GetAuthorizationToken's answer: one object."""
+        password, record = self.issue(region, key, service="ecr-public")
+        token = base64.b64encode(f"AWS:{password}".encode()).decode()
+        return {"authorizationData": {"authorizationToken": token, "expiresAt": record["expiresAt"]}}
+
+
+def jwt_claims(token):
+    """The claims of a JWT, unverified (moto does not verify them either)."""
+    try:
+        payload = token.split(".")[1]
+        payload += "=" * (-len(payload) % 4)
+        return json.loads(base64.urlsafe_b64decode(payload))
+    except (IndexError, ValueError):
+        return {}
+
 
 class App:
     """The request log and the test ECR around moto's WSGI app."""
@@ -153,13 +181,22 @@ class App:
         self.ecr = ecr
         self.lock = threading.Lock()
         self.calls = []
+        self.roles = {}  # access key id an STS answer handed out -> its role
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if path.startswith("/_ecrcreds/"):
             return self.admin(path, environ, start_response)
         call = self.record(environ)
-        if call["action"] != "GetAuthorizationToken" or call["service"] != "ecr":
+        if call["service"] == "ecr-public":
+            if not call["accessKeyId"]:
+                return reply(start_response, "403 Forbidden", {"__type": "MissingAuthenticationTokenException", "message": "Missing Authentication Token"})
+            if call["action"] != "GetAuthorizationToken":
+                return reply(start_response, "400 Bad Request", {"__type": "UnsupportedCommandException", "message": f"the test ECR answers no ecr-public {call['action']}"})
+            return reply(start_response, "200 OK", self.ecr.public(call["region"], call["accessKeyId"]))
+        is_token = call["action"] == "GetAuthorizationToken" and call["service"] == "ecr"
+        is_role = call["action"] in ("AssumeRole", "AssumeRoleWithWebIdentity")
+        if not is_token and not is_role:
             return self.moto(environ, start_response)
         request_body = read_body(environ)
         captured = {}
@@ -169,8 +206,14 @@ class App:
             return lambda _data: None
 
         body = b"".join(self.moto(environ, capture))
-        if captured["status"].startswith("200"):
+        ok = captured["status"].startswith("200")
+        if ok and is_token:
             body = self.ecr.rewrite(body, call["region"], call["accessKeyId"], request_body)
+        if ok and is_role:
+            m = re.search(rb"<AccessKeyId>([^<]+)</AccessKeyId>", body)
+            if m:
+                with self.lock:
+                    self.roles[m.group(1).decode()] = call.get("roleArn", "")
         headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
         headers.append(("Content-Length", str(len(body))))
         start_response(captured["status"], headers)
@@ -193,7 +236,7 @@ class App:
             return reply(
                 start_response,
                 "200 OK",
-                self.ecr.check(body.get("password", ""), body.get("region", "")),
+                self.ecr.check(body.get("password", ""), body.get("region", ""), body.get("service", "ecr")),
             )
         return reply(start_response, "404 Not Found", {"error": f"no admin endpoint {path}"})
 
@@ -203,13 +246,25 @@ class App:
         key, region, service = (m.group(1), m.group(2), m.group(3)) if m else ("", "", "")
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         action = target.rsplit(".", 1)[-1] if target else ""
+        call = {"service": service, "action": action, "region": region, "accessKeyId": key}
         if not action:
-            # Query protocol (STS): the action is in the form body.
+            # Query protocol (STS): the action is in the form body. Unsigned
+            # calls (AssumeRoleWithWebIdentity) name no service: the action does.
             form = urllib.parse.parse_qs(read_body(environ).decode("utf-8", "replace"))
             query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
-            action = (form.get("Action") or query.get("Action") or [""])[0]
-        call = {"service": service, "action": action, "region": region, "accessKeyId": key}
+            field = lambda k: (form.get(k) or query.get(k) or [""])[0]
+            call["action"] = field("Action")
+            if field("RoleArn"):
+                call["roleArn"] = field("RoleArn")
+                call["service"] = call["service"] or "sts"
+            if field("WebIdentityToken"):
+                claims = jwt_claims(field("WebIdentityToken"))
+                call["subject"] = claims.get("sub", "")
+                aud = claims.get("aud", "")
+                call["audience"] = aud[0] if isinstance(aud, list) and len(aud) == 1 else aud
         with self.lock:
+            if key in self.roles:
+                call["role"] = self.roles[key]
             self.calls.append(call)
         return call
 

@@ -6,7 +6,7 @@ when it starts, so it cannot know which ECR tokens are live. This front does
 what ECR's registry endpoint does: it serves TLS (certificate from the test
 CA) under an ECR host name, asks for Basic auth, accepts `AWS:<password>` only
 when the test ECR (testenv/moto_server.py) issued that password for the host's
-region and it has not expired, and forwards accepted requests to distribution.
+region (for public.ecr.aws: an ECR Public token) and it has not expired, and forwards accepted requests to distribution.
 Anything else gets 401 with a Basic challenge, as ECR answers.
 
 One listener per ECR host (`--listen PORT=HOST`): containerd reaches each host
@@ -31,6 +31,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HOST_REGION = re.compile(r"^\d{12}\.dkr[.-]ecr(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com(?:\.cn)?|on\.aws)$")
+PUBLIC_HOST = "public.ecr.aws"
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "host"}
 
 LOCK = threading.Lock()
@@ -40,12 +41,19 @@ REPOSITORY = re.compile(r"^/v2/(.+?)/(?:manifests|blobs|tags)/")
 
 
 def region_of(host):
+    if host == PUBLIC_HOST:
+        return "us-east-1"
     m = HOST_REGION.match(host)
     return m.group(1) if m else ""
 
 
-def check(ecr, password, region):
-    body = json.dumps({"password": password, "region": region}).encode()
+def service_of(host):
+    """Which ECR must have issued a token for host."""
+    return "ecr-public" if host == PUBLIC_HOST else "ecr"
+
+
+def check(ecr, password, region, service):
+    body = json.dumps({"password": password, "region": region, "service": service}).encode()
     req = urllib.request.Request(
         ecr + "/_ecrcreds/check", data=body, headers={"Content-Type": "application/json"}
     )
@@ -124,7 +132,7 @@ def make_handler(ecr_host, backend, ecr_url):
                 return self.unauthorized("malformed credentials")
             if user != "AWS":
                 return self.unauthorized("user is not AWS")
-            verdict = check(ecr_url, password, region)
+            verdict = check(ecr_url, password, region, service_of(ecr_host))
             if not verdict.get("live"):
                 return self.unauthorized(verdict.get("reason"))
             repo = REPOSITORY.match(self.path)

@@ -10,7 +10,8 @@ use kube::ResourceExt;
 
 use super::{GlobalArgs, OutputFormat, exit};
 use crate::crd::{
-    Credentials, DeletionPolicy, ECRPullSecret, ECRPullSecretSpec, SecretRef, parse_interval,
+    Credentials, DeletionPolicy, ECRPullSecret, ECRPullSecretSpec, SecretRef, ServiceAccountRef,
+    parse_interval,
 };
 use crate::ecr::Registry;
 use crate::error::{Error, Result};
@@ -48,15 +49,30 @@ pub struct Args {
     /// Secret holding AWS keys, as NAMESPACE/NAME.
     #[arg(long, value_name = "NS/NAME")]
     pub secret_ref: Option<String>,
+    /// ServiceAccount whose token is exchanged for --role-arn (or its
+    /// eks.amazonaws.com/role-arn annotation) by web identity, as NAMESPACE/NAME.
+    #[arg(long, value_name = "NS/NAME", conflicts_with = "secret_ref")]
+    pub service_account_ref: Option<String>,
+    /// Audience of the --service-account-ref token (default sts.amazonaws.com).
+    #[arg(long, value_name = "AUDIENCE", requires = "service_account_ref")]
+    pub audience: Option<String>,
     /// IAM role to assume.
     #[arg(long, value_name = "ARN")]
     pub role_arn: Option<String>,
     /// External ID for --role-arn.
-    #[arg(long, value_name = "ID", requires = "role_arn")]
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "role_arn",
+        conflicts_with = "service_account_ref"
+    )]
     pub external_id: Option<String>,
     /// ServiceAccounts to patch (comma-separated; "*" for all; "" for none).
     #[arg(long, value_delimiter = ',', value_name = "SA,...", num_args = 0..)]
     pub service_accounts: Option<Vec<String>>,
+    /// Also write each registry's dual-stack host (dkr-ecr.<region>.on.aws).
+    #[arg(long)]
+    pub dual_stack_aliases: bool,
     /// Refresh interval, between 1m and 11h.
     #[arg(long, value_name = "DURATION")]
     pub refresh_interval: Option<String>,
@@ -202,8 +218,26 @@ pub fn build(args: &Args) -> Result<ECRPullSecret> {
             ))),
         })
         .transpose()?;
-    let credentials = (secret_ref.is_some() || args.role_arn.is_some()).then(|| Credentials {
+    let service_account_ref = args
+        .service_account_ref
+        .as_deref()
+        .map(|s| match s.split_once('/') {
+            Some((ns, name)) if is_label(ns) && is_subdomain(name) => Ok(ServiceAccountRef {
+                namespace: ns.into(),
+                name: name.into(),
+                audience: args.audience.clone(),
+            }),
+            _ => Err(invalid(format!(
+                "invalid --service-account-ref {s:?}: use NAMESPACE/NAME"
+            ))),
+        })
+        .transpose()?;
+    let credentials = (secret_ref.is_some()
+        || service_account_ref.is_some()
+        || args.role_arn.is_some())
+    .then(|| Credentials {
         secret_ref,
+        service_account_ref,
         role_arn: args.role_arn.clone(),
         external_id: args.external_id.clone(),
     });
@@ -219,6 +253,7 @@ pub fn build(args: &Args) -> Result<ECRPullSecret> {
         namespaces: (!args.namespaces.is_empty()).then(|| args.namespaces.clone()),
         namespace_selector: selector,
         registries: (!args.registries.is_empty()).then(|| args.registries.clone()),
+        dual_stack_aliases: args.dual_stack_aliases.then_some(true),
         credentials,
         service_accounts: args
             .service_accounts

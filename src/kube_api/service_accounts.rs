@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
+use k8s_openapi::api::authentication::v1::{TokenRequest, TokenRequestSpec};
 use k8s_openapi::api::core::v1::{LocalObjectReference, ServiceAccount};
-use kube::api::{ListParams, Patch, PatchParams};
+use kube::api::{ListParams, Patch, PatchParams, PostParams};
 use kube::{Api, Client, ResourceExt};
 
 use super::{is_not_found, list_all};
@@ -52,6 +53,45 @@ pub async fn get(client: &Client, namespace: &str, name: &str) -> Result<Option<
             e,
         )),
     }
+}
+
+/// Asks the API server for a short-lived token of a ServiceAccount with
+/// `audience` (TokenRequest: `create` on `serviceaccounts/token`). The token
+/// is returned to the caller alone and never put in an error.
+pub async fn request_token(
+    client: &Client,
+    namespace: &str,
+    name: &str,
+    audience: &str,
+) -> Result<String> {
+    let api: Api<ServiceAccount> = Api::namespaced(client.clone(), namespace);
+    let request = TokenRequest {
+        spec: Some(TokenRequestSpec {
+            audiences: Some(vec![audience.to_string()]),
+            // The shortest the API server issues: it is spent at once.
+            expiration_seconds: Some(600),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let answer = api
+        .create_token_request(name, &PostParams::default(), &request)
+        .await
+        .map_err(|e| {
+            Error::kube(
+                format!("request a token for ServiceAccount {namespace}/{name}"),
+                e,
+            )
+        })?;
+    answer
+        .status
+        .and_then(|s| s.token)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "the API server returned no token for ServiceAccount {namespace}/{name}"
+            ))
+        })
 }
 
 /// What to do with our entry in a ServiceAccount's `imagePullSecrets`.

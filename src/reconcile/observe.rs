@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::{StreamExt, stream};
@@ -16,8 +17,10 @@ use kube::ResourceExt;
 use super::secret::{self, Fingerprint, Payload, RepairSource};
 use super::targets::{NamespaceInfo, TargetSpec};
 use super::{Defaults, Mode, Pass, Runner, SecretAccess};
-use crate::crd::{ECRPullSecret, ECRPullSecretSpec};
-use crate::ecr::{Registry, ResolvedCredentials, TokenError, regions};
+use crate::crd::{
+    DEFAULT_AUDIENCE, ECRPullSecret, ECRPullSecretSpec, ROLE_ARN_ANNOTATION, ServiceAccountRef,
+};
+use crate::ecr::{Registry, ResolvedCredentials, TokenError, WebIdentityToken, scopes};
 use crate::error::Error;
 use crate::kube_api;
 
@@ -70,6 +73,14 @@ fn resolve_registries(
         .iter()
         .map(|h| Registry::parse(h))
         .collect::<Result<_, _>>()?;
+    if spec.dual_stack_aliases == Some(true) {
+        let aliases: Vec<Registry> = out
+            .iter()
+            .filter_map(Registry::dual_stack_alias)
+            .map(|h| Registry::parse(&h))
+            .collect::<Result<_, _>>()?;
+        out.extend(aliases);
+    }
     out.sort();
     out.dedup();
     Ok(out)
@@ -290,12 +301,15 @@ fn not_granted(access: SecretAccess, name: &str, err: &Error) -> String {
     }
 }
 
-/// The resource's credentials: its `secretRef`, else the runner's default
-/// Secret, else the default chain; plus the role, if any.
+/// The resource's credentials: its `serviceAccountRef` or `secretRef`, else
+/// the runner's default Secret, else the default chain; plus the role, if any.
 async fn credentials(runner: &Runner, obj: &ECRPullSecret) -> Result<ResolvedCredentials, Halt> {
     let spec = obj.spec.credentials.as_ref();
     let role_arn = spec.and_then(|c| c.role_arn.clone());
     let external_id = spec.and_then(|c| c.external_id.clone());
+    if let Some(sa) = spec.and_then(|c| c.service_account_ref.as_ref()) {
+        return web_identity(runner, sa, role_arn).await;
+    }
     let secret_ref = spec
         .and_then(|c| c.secret_ref.clone())
         .or_else(|| runner.defaults.credentials.clone());
@@ -327,24 +341,99 @@ async fn credentials(runner: &Runner, obj: &ECRPullSecret) -> Result<ResolvedCre
     ResolvedCredentials::from_secret(&r, &secret, role_arn, external_id).map_err(unavailable)
 }
 
-/// Fetches every region's token and builds the payload.
+/// A ServiceAccount's web identity. The role is `roleArn`, else the
+/// ServiceAccount's `eks.amazonaws.com/role-arn` annotation (read now); the
+/// token is asked for only when a token call needs it.
+async fn web_identity_role(
+    runner: &Runner,
+    sa: &ServiceAccountRef,
+    role_arn: Option<String>,
+) -> Result<String, Halt> {
+    let unavailable = stop("CredentialsUnavailable");
+    if let Some(role) = role_arn {
+        return Ok(role);
+    }
+    let (namespace, name) = (&sa.namespace, &sa.name);
+    match kube_api::service_accounts::get(&runner.client, namespace, name).await {
+        Ok(Some(found)) => found
+            .annotations()
+            .get(ROLE_ARN_ANNOTATION)
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty())
+            .ok_or_else(|| {
+                unavailable(format!(
+                    "ServiceAccount {namespace}/{name} has no {ROLE_ARN_ANNOTATION} annotation; annotate it with the role to assume, or set spec.credentials.roleArn"
+                ))
+            }),
+        Ok(None) => Err(unavailable(format!(
+            "ServiceAccount {namespace}/{name} named in spec.credentials.serviceAccountRef not found; create it, or set spec.credentials.roleArn"
+        ))),
+        Err(e @ Error::Kube { .. }) => Err(unavailable(format!(
+            "{e}; set spec.credentials.roleArn, or grant get on that ServiceAccount"
+        ))),
+        Err(e) => Err(Halt::Failed(e)),
+    }
+}
+
+/// The credentials of a `serviceAccountRef`.
+async fn web_identity(
+    runner: &Runner,
+    sa: &ServiceAccountRef,
+    role_arn: Option<String>,
+) -> Result<ResolvedCredentials, Halt> {
+    let role = web_identity_role(runner, sa, role_arn).await?;
+    let audience = sa
+        .audience
+        .clone()
+        .unwrap_or_else(|| DEFAULT_AUDIENCE.to_string());
+    let (client, namespace, name, aud) = (
+        runner.client.clone(),
+        sa.namespace.clone(),
+        sa.name.clone(),
+        audience.clone(),
+    );
+    let token: WebIdentityToken = Arc::new(move || {
+        let (client, namespace, name, aud) =
+            (client.clone(), namespace.clone(), name.clone(), aud.clone());
+        Box::pin(async move {
+            kube_api::service_accounts::request_token(&client, &namespace, &name, &aud)
+                .await
+                .map_err(|e| {
+                    let mut m = e.to_string();
+                    if kube_api::is_forbidden(&e) {
+                        m.push_str("; the Helm chart grants tokens only of the ServiceAccounts listed in rbac.tokenServiceAccounts");
+                    }
+                    m
+                })
+        })
+    });
+    Ok(ResolvedCredentials::service_account(
+        &sa.namespace,
+        &sa.name,
+        &audience,
+        role,
+        token,
+    ))
+}
+
+/// Fetches every scope's token and builds the payload.
 async fn fetch_payload(
     runner: &Runner,
     creds: &ResolvedCredentials,
     registries: &[Registry],
     fresh_after: Option<Instant>,
 ) -> Result<Payload, TokenError> {
-    let fetched: Vec<_> = stream::iter(regions(registries))
-        .map(|region| async move {
-            let t = runner.tokens.token(creds, &region, fresh_after).await;
-            (region, t)
+    let fetched: Vec<_> = stream::iter(scopes(registries))
+        .map(|scope| async move {
+            let t = runner.tokens.token(creds, &scope, fresh_after).await;
+            (scope, t)
         })
         .buffer_unordered(8)
         .collect()
         .await;
     let mut tokens = BTreeMap::new();
-    for (region, t) in fetched {
-        tokens.insert(region, t?);
+    for (scope, t) in fetched {
+        tokens.insert(scope, t?);
     }
     Ok(Payload::build(registries, &tokens))
 }

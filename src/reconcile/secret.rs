@@ -14,7 +14,7 @@ use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::crd::{EXPIRES_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE, OWNER_LABEL};
-use crate::ecr::{CredentialsKey, Registry, Token};
+use crate::ecr::{CredentialsKey, Registry, Scope, Token};
 
 /// The Secret type we write.
 pub const DOCKERCONFIGJSON: &str = "kubernetes.io/dockerconfigjson";
@@ -56,12 +56,12 @@ pub struct Fingerprint {
 }
 
 impl Payload {
-    /// One `auths` entry per registry host, with its region's token, in a
+    /// One `auths` entry per registry host, with its scope's token, in a
     /// stable order so the same tokens always give the same bytes.
-    pub fn build(registries: &[Registry], tokens: &BTreeMap<String, Token>) -> Self {
+    pub fn build(registries: &[Registry], tokens: &BTreeMap<Scope, Token>) -> Self {
         let mut auths = serde_json::Map::new();
         for r in registries {
-            let Some(token) = tokens.get(&r.region) else {
+            let Some(token) = tokens.get(&r.scope()) else {
                 continue;
             };
             let auth = B64.encode(format!("AWS:{}", token.password));
@@ -171,10 +171,7 @@ fn only_ecr_entries(payload: Option<&ByteString>) -> bool {
         return false;
     };
     match parsed.get("auths").and_then(|a| a.as_object()) {
-        Some(auths) => auths.keys().all(|host| {
-            Registry::parse(host).is_ok()
-                || host.trim_start_matches("https://").trim_end_matches('/') == "public.ecr.aws"
-        }),
+        Some(auths) => auths.keys().all(|host| Registry::parse(host).is_ok()),
         None => parsed.as_object().is_some_and(|o| o.is_empty()),
     }
 }
@@ -374,8 +371,8 @@ mod tests {
         let soon: Timestamp = "2026-01-01T12:00:00Z".parse().unwrap();
         let later: Timestamp = "2026-01-01T13:00:00Z".parse().unwrap();
         let tokens = BTreeMap::from([
-            ("us-east-1".to_string(), token("p1", later)),
-            ("eu-west-1".to_string(), token("p2", soon)),
+            (Scope::private("us-east-1"), token("p1", later)),
+            (Scope::private("eu-west-1"), token("p2", soon)),
         ]);
         let p = Payload::build(&regs, &tokens);
         assert_eq!(p.expires_at, Some(soon), "the earliest expiry");
@@ -434,7 +431,7 @@ mod tests {
         let regs = vec![Registry::parse("111122223333.dkr.ecr.us-east-1.amazonaws.com").unwrap()];
         let payload = |password: &str, exp: Timestamp| {
             let tokens = BTreeMap::from([(
-                "us-east-1".to_string(),
+                Scope::private("us-east-1"),
                 Token {
                     password: password.into(),
                     expires_at: Some(exp),

@@ -518,6 +518,17 @@ pub struct Call {
     pub action: String,
     pub region: String,
     pub access_key_id: String,
+    /// STS calls: the RoleArn asked for.
+    #[serde(default)]
+    pub role_arn: String,
+    /// AssumeRoleWithWebIdentity: the token's `sub` and `aud` claims.
+    #[serde(default)]
+    pub subject: String,
+    #[serde(default)]
+    pub audience: String,
+    /// Calls signed with keys an STS answer handed out: that answer's role.
+    #[serde(default)]
+    pub role: String,
 }
 
 /// A plain HTTP GET on loopback: (status code, body).
@@ -610,7 +621,7 @@ pub fn set_token_lifetime(url: &str, key: &str, seconds: f64) {
 pub struct Issued {
     /// Whether it was issued (in `region`, when one was asked) and is unexpired.
     pub live: bool,
-    /// `live`, `expired`, `region` or `unknown`.
+    /// `live`, `expired`, `region`, `service` or `unknown`.
     pub reason: String,
     /// Issue order, 1 for the first token.
     #[serde(default)]
@@ -626,12 +637,19 @@ pub struct Issued {
     pub expires_at: f64,
 }
 
-/// Asks the test ECR at `url` about a password (`region` "" for any).
+/// Asks the test ECR at `url` about a password (`region` "" for any) it
+/// issued as ECR (not ECR Public).
 pub fn issued(url: &str, password: &str, region: &str) -> Issued {
+    issued_by(url, password, region, "ecr")
+}
+
+/// Asks the test ECR at `url` about a password `service` (`ecr` or
+/// `ecr-public`) issued.
+pub fn issued_by(url: &str, password: &str, region: &str, service: &str) -> Issued {
     let (_, body) = http_post(
         url.trim_start_matches("http://"),
         "/_ecrcreds/check",
-        &serde_json::json!({"password": password, "region": region}),
+        &serde_json::json!({"password": password, "region": region, "service": service}),
     )
     .expect("test ECR reachable");
     serde_json::from_str(&body).expect("check answer is JSON")

@@ -15,10 +15,12 @@ use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials as AwsCredentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_ecr::error::{ProvideErrorMetadata, SdkError};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
+use futures::future::BoxFuture;
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Secret;
 use prometheus_client::metrics::counter::Counter;
@@ -26,78 +28,16 @@ use tokio::sync::Mutex;
 
 use crate::crd::SecretRef;
 
-/// An ECR registry host, split into the parts that matter.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Registry {
-    /// The full host, e.g. `111122223333.dkr.ecr.us-east-1.amazonaws.com`.
-    pub host: String,
-    /// The 12-digit account.
-    pub account: String,
-    /// The AWS region the host lives in.
-    pub region: String,
-}
+mod hosts;
+pub use hosts::{
+    PARTITIONS, PUBLIC_HOST, Partition, Registry, Scope, Service, partition_of, schema_pattern,
+    valid_region,
+};
 
-impl Registry {
-    /// Parses `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]`.
-    pub fn parse(host: &str) -> Result<Self, String> {
-        let bad = || {
-            format!(
-                "malformed registry host {host:?}: expected <12-digit account>.dkr.ecr.<region>.amazonaws.com"
-            )
-        };
-        let host = host.trim().trim_start_matches("https://");
-        let host = host.trim_end_matches('/');
-        let rest = host
-            .strip_suffix(".amazonaws.com.cn")
-            .or_else(|| host.strip_suffix(".amazonaws.com"))
-            .ok_or_else(bad)?;
-        let mut parts = rest.splitn(4, '.');
-        let (account, dkr, ecr, region) = (
-            parts.next().ok_or_else(bad)?,
-            parts.next().ok_or_else(bad)?,
-            parts.next().ok_or_else(bad)?,
-            parts.next().ok_or_else(bad)?,
-        );
-        let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
-        let region_ok = valid_region(region);
-        if !account_ok || dkr != "dkr" || !(ecr == "ecr" || ecr == "ecr-fips") || !region_ok {
-            return Err(bad());
-        }
-        Ok(Registry {
-            host: host.to_string(),
-            account: account.to_string(),
-            region: region.to_string(),
-        })
-    }
-
-    /// Builds the host for an account in a region (for `REGISTRY=<account>`).
-    pub fn for_account(account: &str, region: &str) -> Result<Self, String> {
-        let suffix = if region.starts_with("cn-") {
-            "amazonaws.com.cn"
-        } else {
-            "amazonaws.com"
-        };
-        Self::parse(&format!("{account}.dkr.ecr.{region}.{suffix}"))
-    }
-}
-
-/// The regions of `registries`: one token serves every registry of a region.
-pub fn regions(registries: &[Registry]) -> BTreeSet<String> {
-    registries.iter().map(|r| r.region.clone()).collect()
-}
-
-/// Whether `s` looks like an AWS region (`us-east-1`, `us-gov-west-1`, `cn-north-1`).
-pub fn valid_region(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
-        && parts[1..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts
-            .last()
-            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+/// The scopes (private regions, ECR Public) of `registries`: one token per
+/// credentials serves every registry of a scope.
+pub fn scopes(registries: &[Registry]) -> BTreeSet<Scope> {
+    registries.iter().map(Registry::scope).collect()
 }
 
 /// Where a group's base credentials come from; the part of the credentials that
@@ -109,6 +49,16 @@ pub enum CredentialsSource {
     /// Keys read from a Secret, at the version they were read at: an edited
     /// Secret is other credentials.
     Secret(SecretVersion),
+    /// A ServiceAccount's token (TokenRequest) exchanged for the role's
+    /// credentials with `AssumeRoleWithWebIdentity`.
+    ServiceAccount {
+        /// Its namespace.
+        namespace: String,
+        /// Its name.
+        name: String,
+        /// The token's audience.
+        audience: String,
+    },
 }
 
 /// A Secret at one resourceVersion.
@@ -140,6 +90,14 @@ impl fmt::Display for CredentialsKey {
             CredentialsSource::Secret(s) => {
                 write!(f, "the keys in Secret {}/{}", s.namespace, s.name)?
             }
+            CredentialsSource::ServiceAccount {
+                namespace, name, ..
+            } => {
+                write!(f, "ServiceAccount {namespace}/{name}'s web identity")?;
+                if let Some(role) = &self.role_arn {
+                    return write!(f, " as {role}");
+                }
+            }
         }
         if let Some(role) = &self.role_arn {
             write!(f, " assuming {role}")?;
@@ -148,14 +106,32 @@ impl fmt::Display for CredentialsKey {
     }
 }
 
-/// Credentials ready to use: the key plus, for a Secret source, the keys themselves.
-#[derive(Clone, Debug)]
+/// Asks for a web identity token (a ServiceAccount's, by TokenRequest); the
+/// error is one sentence without the token.
+pub type WebIdentityToken =
+    Arc<dyn Fn() -> BoxFuture<'static, Result<String, String>> + Send + Sync>;
+
+/// Credentials ready to use: the key plus, for a Secret source, the keys
+/// themselves, or for a ServiceAccount source, how to get its token.
+#[derive(Clone)]
 pub struct ResolvedCredentials {
     /// What identifies these credentials.
     pub key: CredentialsKey,
     /// Static keys from a Secret; `None` means the default chain.
     /// `aws_credential_types::Credentials` redacts its secrets in `Debug`.
     pub keys: Option<AwsCredentials>,
+    /// For a ServiceAccount source: fetches its token when a call needs one.
+    pub web_identity: Option<WebIdentityToken>,
+}
+
+impl fmt::Debug for ResolvedCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResolvedCredentials")
+            .field("key", &self.key)
+            .field("keys", &self.keys)
+            .field("web_identity", &self.web_identity.is_some())
+            .finish()
+    }
 }
 
 /// The keys a credentials Secret holds.
@@ -172,6 +148,30 @@ impl ResolvedCredentials {
                 external_id,
             },
             keys: None,
+            web_identity: None,
+        }
+    }
+
+    /// A ServiceAccount's web identity, exchanged for `role_arn`'s credentials.
+    pub fn service_account(
+        namespace: &str,
+        name: &str,
+        audience: &str,
+        role_arn: String,
+        token: WebIdentityToken,
+    ) -> Self {
+        ResolvedCredentials {
+            key: CredentialsKey {
+                source: CredentialsSource::ServiceAccount {
+                    namespace: namespace.to_string(),
+                    name: name.to_string(),
+                    audience: audience.to_string(),
+                },
+                role_arn: Some(role_arn),
+                external_id: None,
+            },
+            keys: None,
+            web_identity: Some(token),
         }
     }
 
@@ -217,6 +217,7 @@ impl ResolvedCredentials {
                 external_id,
             },
             keys: Some(AwsCredentials::new(id, key, session, None, "SecretRef")),
+            web_identity: None,
         })
     }
 }
@@ -252,7 +253,7 @@ pub enum TokenError {
     },
     /// AWS answered 403 or an auth error code.
     #[error(
-        "AWS rejected the credentials ({detail}) while fetching an ECR token in {region} with {creds}; check the keys and that they allow ecr:GetAuthorizationToken"
+        "AWS rejected the credentials ({detail}) while fetching an ECR token in {region} with {creds}; check the keys and that they allow {actions}"
     )]
     Rejected {
         /// Region asked.
@@ -261,17 +262,27 @@ pub enum TokenError {
         creds: String,
         /// Code or status.
         detail: String,
+        /// The IAM actions the call needs.
+        actions: &'static str,
     },
     /// STS refused the role.
-    #[error(
-        "could not assume role {role} in {region} ({detail}); check the role's trust policy and externalId"
-    )]
+    #[error("could not assume role {role} in {region} ({detail}); {hint}")]
     AssumeRole {
         /// The role.
         role: String,
         /// Region asked.
         region: String,
         /// Code or status.
+        detail: String,
+        /// What to check.
+        hint: &'static str,
+    },
+    /// The ServiceAccount token could not be had.
+    #[error("could not get a token for {account}: {detail}")]
+    WebIdentity {
+        /// `namespace/name`.
+        account: String,
+        /// Why, with the next step.
         detail: String,
     },
     /// ECR throttled us.
@@ -309,6 +320,7 @@ impl TokenError {
             TokenError::NoCredentials { .. } => "NoCredentials",
             TokenError::Rejected { .. } => "CredentialsRejected",
             TokenError::AssumeRole { .. } => "AssumeRoleFailed",
+            TokenError::WebIdentity { .. } => "ServiceAccountTokenFailed",
             TokenError::Throttled { .. } => "Throttled",
             TokenError::Unreachable { .. } => "EcrUnreachable",
             TokenError::Other { .. } => "TokenFetchFailed",
@@ -320,11 +332,11 @@ impl TokenError {
 /// the others wait.
 type TokenSlot = Arc<Mutex<Option<(Token, Instant)>>>;
 
-/// What a token is cached by: who asks, and where.
+/// What a token is cached by: who asks, and for what.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct TokenKey {
     credentials: CredentialsKey,
-    region: String,
+    scope: Scope,
 }
 
 /// Fetches ECR tokens; counts its calls and shares each token between the
@@ -360,14 +372,14 @@ impl TokenSource {
         }
     }
 
-    /// The token for `region` as `creds`, fetched once per (credentials, region)
+    /// The token for `scope` as `creds`, fetched once per (credentials, scope)
     /// while the cached one is young enough; concurrent askers share one call.
     /// `fresh_after` refuses a token fetched before that instant (an explicit
     /// refresh request wants a new one).
     pub async fn token(
         &self,
         creds: &ResolvedCredentials,
-        region: &str,
+        scope: &Scope,
         fresh_after: Option<Instant>,
     ) -> Result<Token, TokenError> {
         let slot = {
@@ -384,7 +396,7 @@ impl TokenSource {
             cache
                 .entry(TokenKey {
                     credentials: creds.key.clone(),
-                    region: region.to_string(),
+                    scope: scope.clone(),
                 })
                 .or_default()
                 .clone()
@@ -396,98 +408,152 @@ impl TokenSource {
         {
             return Ok(token.clone());
         }
-        let token = self.fetch(creds, region).await?;
+        let token = self.fetch(creds, scope).await?;
         *slot = Some((token.clone(), Instant::now()));
         Ok(token)
     }
 
-    /// How many (credentials, region) slots the cache holds.
+    /// How many (credentials, scope) slots the cache holds.
     pub async fn cached(&self) -> usize {
         self.cache.lock().await.len()
     }
 
-    async fn fetch(&self, creds: &ResolvedCredentials, region: &str) -> Result<Token, TokenError> {
-        let region_cfg = Region::new(region.to_string());
-        let mut conf = self.base.clone().into_builder().region(region_cfg.clone());
+    async fn fetch(&self, creds: &ResolvedCredentials, scope: &Scope) -> Result<Token, TokenError> {
+        let region = scope.region.as_str();
+        let mut conf = self
+            .base
+            .clone()
+            .into_builder()
+            .region(Region::new(region.to_string()));
         if let Some(keys) = &creds.keys {
-            conf = conf.credentials_provider(
-                aws_credential_types::provider::SharedCredentialsProvider::new(keys.clone()),
-            );
+            conf = conf.credentials_provider(SharedCredentialsProvider::new(keys.clone()));
         }
         let mut conf = conf.build();
 
-        if let Some(role) = &creds.key.role_arn {
-            let sts = aws_sdk_sts::Client::new(&conf);
-            let out = sts
-                .assume_role()
-                .role_arn(role)
-                .role_session_name("kubectl-ecrcreds")
-                .set_external_id(creds.key.external_id.clone())
-                .send()
-                .await
-                .map_err(|e| self.classify(e, region, creds, Some(role)))?;
-            let c = out.credentials().ok_or_else(|| TokenError::AssumeRole {
-                role: role.clone(),
-                region: region.to_string(),
-                detail: "STS returned no credentials".into(),
-            })?;
-            let assumed = AwsCredentials::new(
-                c.access_key_id(),
-                c.secret_access_key(),
-                Some(c.session_token().to_string()),
-                None,
-                "AssumeRole",
-            );
+        let assumed = match (&creds.web_identity, &creds.key.role_arn) {
+            (Some(token), Some(role)) => Some(
+                self.assume_web_identity(creds, scope, role, token, &conf)
+                    .await?,
+            ),
+            (None, Some(role)) => {
+                let sts = aws_sdk_sts::Client::new(&conf);
+                let out = sts
+                    .assume_role()
+                    .role_arn(role)
+                    .role_session_name(SESSION_NAME)
+                    .set_external_id(creds.key.external_id.clone())
+                    .send()
+                    .await
+                    .map_err(|e| self.classify(e, scope, creds, Some((role, ROLE_HINT))))?;
+                Some(session_credentials(
+                    out.credentials(),
+                    role,
+                    scope,
+                    "AssumeRole",
+                )?)
+            }
+            _ => None,
+        };
+        if let Some(assumed) = assumed {
             conf = conf
                 .into_builder()
-                .credentials_provider(
-                    aws_credential_types::provider::SharedCredentialsProvider::new(assumed),
-                )
+                .credentials_provider(SharedCredentialsProvider::new(assumed))
                 .build();
         }
 
-        let ecr = aws_sdk_ecr::Client::new(&conf);
         self.calls.inc();
-        tracing::debug!(region, credentials = %creds.key, "calling ecr:GetAuthorizationToken");
-        let out = ecr
-            .get_authorization_token()
-            .send()
-            .await
-            .map_err(|e| self.classify(e, region, creds, None))?;
-        let data = out
-            .authorization_data()
-            .first()
-            .ok_or_else(|| TokenError::Other {
-                region: region.to_string(),
-                detail: "the response held no authorization data".into(),
-            })?;
-        let encoded = data.authorization_token().unwrap_or_default();
-        let password = decode_authorization_token(encoded).ok_or_else(|| TokenError::Other {
-            region: region.to_string(),
+        let (encoded, expires_at) = match scope.service {
+            Service::Private => {
+                tracing::debug!(region, credentials = %creds.key, "calling ecr:GetAuthorizationToken");
+                let out = aws_sdk_ecr::Client::new(&conf)
+                    .get_authorization_token()
+                    .send()
+                    .await
+                    .map_err(|e| self.classify(e, scope, creds, None))?;
+                let data = out
+                    .authorization_data()
+                    .first()
+                    .ok_or_else(|| TokenError::Other {
+                        region: scope.to_string(),
+                        detail: "the response held no authorization data".into(),
+                    })?;
+                (
+                    data.authorization_token().unwrap_or_default().to_string(),
+                    data.expires_at().copied(),
+                )
+            }
+            Service::Public => {
+                tracing::debug!(region, credentials = %creds.key, "calling ecr-public:GetAuthorizationToken");
+                let out = aws_sdk_ecrpublic::Client::new(&conf)
+                    .get_authorization_token()
+                    .send()
+                    .await
+                    .map_err(|e| self.classify(e, scope, creds, None))?;
+                let data = out.authorization_data().ok_or_else(|| TokenError::Other {
+                    region: scope.to_string(),
+                    detail: "the response held no authorization data".into(),
+                })?;
+                (
+                    data.authorization_token().unwrap_or_default().to_string(),
+                    data.expires_at().copied(),
+                )
+            }
+        };
+        let password = decode_authorization_token(&encoded).ok_or_else(|| TokenError::Other {
+            region: scope.to_string(),
             detail: "the authorization token was not base64 of AWS:<password>".into(),
         })?;
-        let expires_at = data
-            .expires_at()
-            .and_then(|t| Timestamp::new(t.secs(), t.subsec_nanos() as i32).ok());
+        let expires_at =
+            expires_at.and_then(|t| Timestamp::new(t.secs(), t.subsec_nanos() as i32).ok());
         Ok(Token {
             password,
             expires_at,
         })
     }
 
+    /// A ServiceAccount token exchanged for `role`'s credentials. The STS call
+    /// is unsigned: the token is the proof.
+    async fn assume_web_identity(
+        &self,
+        creds: &ResolvedCredentials,
+        scope: &Scope,
+        role: &str,
+        token: &WebIdentityToken,
+        conf: &SdkConfig,
+    ) -> Result<AwsCredentials, TokenError> {
+        let account = match &creds.key.source {
+            CredentialsSource::ServiceAccount {
+                namespace, name, ..
+            } => format!("ServiceAccount {namespace}/{name}"),
+            _ => "the web identity".to_string(),
+        };
+        let jwt = token()
+            .await
+            .map_err(|detail| TokenError::WebIdentity { account, detail })?;
+        let out = aws_sdk_sts::Client::new(conf)
+            .assume_role_with_web_identity()
+            .role_arn(role)
+            .role_session_name(SESSION_NAME)
+            .web_identity_token(jwt)
+            .send()
+            .await
+            .map_err(|e| self.classify(e, scope, creds, Some((role, WEB_IDENTITY_HINT))))?;
+        session_credentials(out.credentials(), role, scope, "AssumeRoleWithWebIdentity")
+    }
+
     /// Turns any SDK error into one sentence, using codes and statuses only.
     fn classify<E, R>(
         &self,
         err: SdkError<E, R>,
-        region: &str,
+        scope: &Scope,
         creds: &ResolvedCredentials,
-        role: Option<&str>,
+        role: Option<(&str, &'static str)>,
     ) -> TokenError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: fmt::Debug + HasStatus + 'static,
     {
-        let region = region.to_string();
+        let region = scope.to_string();
         let creds_desc = creds.key.to_string();
         let status = err.raw_response().map(|r| r.status_code());
         let code = err.code().map(str::to_string);
@@ -500,6 +566,7 @@ impl TokenSource {
                 CredentialsError::CredentialsNotLoaded(_) | CredentialsError::ProviderError(_)
             )
         }) && creds.keys.is_none()
+            && creds.web_identity.is_none()
         {
             let imds = if std::env::var("AWS_EC2_METADATA_DISABLED")
                 .is_ok_and(|v| v.eq_ignore_ascii_case("true"))
@@ -533,7 +600,7 @@ impl TokenSource {
             || status == Some(401)
             || code.as_deref().is_some_and(|c| AUTH_CODES.contains(&c));
 
-        if let Some(role) = role
+        if let Some((role, hint)) = role
             && (status.is_some() || code.is_some())
         {
             let detail = match (&message, auth_failure) {
@@ -545,6 +612,7 @@ impl TokenSource {
                 role: role.to_string(),
                 region,
                 detail,
+                hint,
             };
         }
         if auth_failure {
@@ -552,6 +620,7 @@ impl TokenSource {
                 region,
                 creds: creds_desc,
                 detail,
+                actions: scope.iam_actions(),
             };
         }
         if code.as_deref().is_some_and(|c| c.contains("Throttl")) || status == Some(429) {
@@ -600,6 +669,35 @@ impl HasStatus for aws_smithy_runtime_api::http::Response {
     }
 }
 
+/// The session name of every role we assume, as CloudTrail shows it.
+const SESSION_NAME: &str = "kubectl-ecrcreds";
+/// What to check when a role cannot be assumed with keys.
+const ROLE_HINT: &str = "check the role's trust policy and externalId";
+/// What to check when a role cannot be assumed with a ServiceAccount token.
+const WEB_IDENTITY_HINT: &str = "check that the role trusts the cluster's ServiceAccount issuer as an OIDC provider, for this ServiceAccount's subject and the token's audience";
+
+/// The temporary credentials an STS answer holds.
+fn session_credentials(
+    c: Option<&aws_sdk_sts::types::Credentials>,
+    role: &str,
+    scope: &Scope,
+    provider: &'static str,
+) -> Result<AwsCredentials, TokenError> {
+    let c = c.ok_or_else(|| TokenError::AssumeRole {
+        role: role.to_string(),
+        region: scope.to_string(),
+        detail: "STS returned no credentials".into(),
+        hint: ROLE_HINT,
+    })?;
+    Ok(AwsCredentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().to_string()),
+        None,
+        provider,
+    ))
+}
+
 fn find_source<'a, T: std::error::Error + 'static>(
     err: &'a (dyn std::error::Error + 'static),
 ) -> Option<&'a T> {
@@ -624,32 +722,6 @@ pub fn decode_authorization_token(encoded: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn registry_hosts_parse_with_their_region() {
-        let r = Registry::parse("111122223333.dkr.ecr.eu-west-1.amazonaws.com").unwrap();
-        assert_eq!(r.account, "111122223333");
-        assert_eq!(r.region, "eu-west-1");
-        let fips =
-            Registry::parse("111122223333.dkr.ecr-fips.us-gov-west-1.amazonaws.com").unwrap();
-        assert_eq!(fips.region, "us-gov-west-1");
-        let cn = Registry::parse("111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn").unwrap();
-        assert_eq!(cn.region, "cn-north-1");
-    }
-
-    #[test]
-    fn malformed_registry_hosts_are_refused_with_the_expected_shape() {
-        for bad in [
-            "docker.io",
-            "1111.dkr.ecr.us-east-1.amazonaws.com",
-            "111122223333.dkr.ecr.useast1.amazonaws.com",
-            "111122223333.dkr.ecr.us-east-1.example.com",
-            "111122223333.ecr.us-east-1.amazonaws.com",
-        ] {
-            let err = Registry::parse(bad).unwrap_err();
-            assert!(err.contains("expected <12-digit account>"), "{bad}: {err}");
-        }
-    }
 
     #[test]
     fn authorization_tokens_decode_to_the_password_only() {
