@@ -804,8 +804,93 @@ async fn install_and_run_as_the_charts_service_account(
         .await;
         assert!(secret(&client, &nss[0], "ecr-other").await.is_none());
         api.delete(&name, &DeleteParams::default()).await.unwrap();
+
+        // Keyless: the ServiceAccount the chart grants tokens of
+        // (rbac.tokenServiceAccounts) gets the resource its tokens, by web
+        // identity; one it does not grant is reported, with the value.
+        let role = format!("arn:aws:iam::111122223333:role/{}", unique("chart-web"));
+        let sa_api = Api::<ServiceAccount>::namespaced(client.clone(), &release_ns);
+        for sa in ["ecr-web", "ecr-not-granted"] {
+            let mut obj = ServiceAccount::default();
+            obj.metadata.name = Some(sa.to_string());
+            obj.metadata.annotations =
+                Some([("eks.amazonaws.com/role-arn".to_string(), role.clone())].into());
+            sa_api
+                .create(&kube::api::PostParams::default(), &obj)
+                .await
+                .unwrap();
+        }
+        let name = unique("rbac-web");
+        create_for(
+            &client,
+            &id,
+            &name,
+            json!({
+                "secretName": "ecr-rbac", "namespaces": [nss[0]], "registries": [REG],
+                "credentials": {"serviceAccountRef": {"name": "ecr-web", "namespace": release_ns}},
+            }),
+        )
+        .await;
+        eventually(Duration::from_secs(30), || async {
+            api.get(&name)
+                .await
+                .ok()
+                .and_then(|o| o.status)
+                .and_then(|s| s.namespaces)
+                .is_some_and(|n| n.ready == 1)
+        })
+        .await;
+        let as_role: Vec<_> = moto_calls(&moto_url())
+            .into_iter()
+            .filter(|c| c.action == "GetAuthorizationToken" && c.role == role)
+            .collect();
+        assert_eq!(as_role.len(), 1, "{as_role:?}");
+        api.delete(&name, &DeleteParams::default()).await.unwrap();
+        let name = unique("rbac-web-denied");
+        create_for(
+            &client,
+            &id,
+            &name,
+            json!({
+                "secretName": "ecr-rbac", "namespaces": [nss[0]], "registries": [REG],
+                "credentials": {"serviceAccountRef": {"name": "ecr-not-granted", "namespace": release_ns}},
+            }),
+        )
+        .await;
+        refused(
+            &client,
+            &name,
+            Some("ServiceAccountTokenFailed"),
+            &[
+                &format!("could not get a token for ServiceAccount {release_ns}/ecr-not-granted"),
+                "rbac.tokenServiceAccounts",
+            ],
+        )
+        .await;
+        api.delete(&name, &DeleteParams::default()).await.unwrap();
     }
     let _ = tool("helm", &["uninstall", &release, "-n", &release_ns], None);
+}
+
+/// Whether `as_user` may ask for tokens of ServiceAccount `sa` in `ns`.
+fn can_request_token(as_user: &str, sa: &str, ns: &str) -> bool {
+    let resource = format!("serviceaccounts/{sa}");
+    let (_, out, _) = tool(
+        "kubectl",
+        &[
+            "auth",
+            "can-i",
+            "create",
+            &resource,
+            "--subresource=token",
+            "--as",
+            as_user,
+            "-n",
+            ns,
+        ],
+        None,
+    );
+    out.trim() == "yes"
 }
 
 /// Waits until the resource reads Ready=False (with `reason`, when given)
@@ -844,9 +929,19 @@ async fn refused(client: &kube::Client, name: &str, reason: Option<&str>, says: 
 #[tokio::test]
 async fn helm_install_by_default_reads_only_secrets_of_its_names_and_repairs_within_seconds() {
     install_and_run_as_the_charts_service_account(
-        &["--set", "rbac.pullSecretNames={ecr-rbac,ecr-pull}"],
+        &[
+            "--set",
+            "rbac.pullSecretNames={ecr-rbac,ecr-pull}",
+            "--set",
+            "rbac.tokenServiceAccounts[0].name=ecr-web",
+        ],
         "named",
         async |ns, sa_user| {
+            // Tokens of the one ServiceAccount it is given, and no other.
+            assert!(can_request_token(sa_user, "ecr-web", ns));
+            assert!(!can_request_token(sa_user, "ecr-not-granted", ns));
+            assert!(!can_request_token(sa_user, "ecr-web", "default"));
+            assert!(!can_request_token(sa_user, "default", "kube-system"));
             for verb in ["get", "list", "watch"] {
                 for where_ in [Some("kube-system"), Some(ns), None] {
                     assert!(
