@@ -937,18 +937,30 @@ _kubectl__ecrcreds() {
             return 0
             ;;
         kubectl__subcmd__ecrcreds__subcmd__refresh)
-            opts="-o -v -h -V --all --output --concurrency --kubeconfig --context --verbose --log-format --profile --region --registry --credentials-secret --credentials-secret-namespace --help --version"
+            opts="-l -o -v -h -V --all --selector --output --secret-access --concurrency --kubeconfig --context --verbose --log-format --profile --region --registry --credentials-secret --credentials-secret-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-access)
+                    COMPREPLY=($(compgen -W "named read" -- "${cur}"))
                     return 0
                     ;;
                 --concurrency)

@@ -122,11 +122,14 @@ complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand descri
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand describe" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand describe" -s V -l version -d 'Print version'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -s l -l selector -d 'With --all: only the resources matching this label selector' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
 wide\t'A table with more columns'
 json\t'JSON'
 yaml\t'YAML'
 name\t'`kind/name` only (where it applies)'"
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l secret-access -d 'read (the default): find our Secrets by label across the cluster. named: read only Secrets of the names our resources use (as the controller\'s default; what the Helm chart\'s CronJob mode grants)' -r -f -a "named\t'Read, watch, patch and delete only Secrets of our resources\' names (every request names them with `fieldSelector=metadata.name=…`, which RBAC `resourceNames` can grant), plus create'
+read\t'List and watch Secrets cluster-wide (by label), read those named like ours'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l concurrency -d 'How many namespaces to write at once' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)' -r -F
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l context -d 'The kubeconfig context to use' -r

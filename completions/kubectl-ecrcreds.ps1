@@ -130,8 +130,11 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ecrcreds' -ScriptBlock 
             break
         }
         'kubectl-ecrcreds;refresh' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'With --all: only the resources matching this label selector')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'With --all: only the resources matching this label selector')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--secret-access', '--secret-access', [CompletionResultType]::ParameterName, 'read (the default): find our Secrets by label across the cluster. named: read only Secrets of the names our resources use (as the controller''s default; what the Helm chart''s CronJob mode grants)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many namespaces to write at once')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')

@@ -153,6 +153,8 @@ json\:"One JSON object per line"))' \
 ;;
 (refresh)
 _arguments "${_arguments_options[@]}" : \
+'-l+[With --all\: only the resources matching this label selector]:SELECTOR:_default' \
+'--selector=[With --all\: only the resources matching this label selector]:SELECTOR:_default' \
 '-o+[Output format]:OUTPUT:((table\:"A table for people"
 wide\:"A table with more columns"
 json\:"JSON"
@@ -163,6 +165,8 @@ wide\:"A table with more columns"
 json\:"JSON"
 yaml\:"YAML"
 name\:"\`kind/name\` only (where it applies)"))' \
+'--secret-access=[read (the default)\: find our Secrets by label across the cluster. named\: read only Secrets of the names our resources use (as the controller'\''s default; what the Helm chart'\''s CronJob mode grants)]:MODE:((named\:"Read, watch, patch and delete only Secrets of our resources'\'' names (every request names them with \`fieldSelector=metadata.name=…\`, which RBAC \`resourceNames\` can grant), plus create"
+read\:"List and watch Secrets cluster-wide (by label), read those named like ours"))' \
 '--concurrency=[How many namespaces to write at once]:N:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
 '--context=[The kubeconfig context to use]:NAME:_default' \

@@ -56,6 +56,12 @@ fn crane(args: &[&str]) -> String {
     out
 }
 
+/// The image, built once per test binary (both tests here run it).
+fn image_tag() -> String {
+    static TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TAG.get_or_init(build_image).clone()
+}
+
 /// Builds the image with the release script and pushes it to the test
 /// registry; returns the tag.
 fn build_image() -> String {
@@ -236,7 +242,7 @@ async fn the_release_image_runs_from_the_chart_on_the_node_and_does_the_whole_jo
     require_node();
     install_crd();
     let client = client().await;
-    let tag = build_image();
+    let tag = image_tag();
     let id = unique("img");
     let rel = unique("img-sys");
     let app = unique("img-app");
@@ -491,4 +497,184 @@ async fn the_release_image_runs_from_the_chart_on_the_node_and_does_the_whole_jo
     for n in [&boot, &name] {
         let _ = resources.delete(n, &DeleteParams::default()).await;
     }
+}
+
+#[tokio::test]
+async fn the_charts_cronjob_mode_refreshes_with_no_controller_and_keyless_credentials() {
+    require_node();
+    install_crd();
+    let client = client().await;
+    let tag = image_tag();
+    let id = unique("cron");
+    let rel = unique("cron-sys");
+    let app = unique("cron-app");
+    namespaces(&client, &[&rel, &app], &[]).await;
+    // The image's own pull Secret, from the plugin.
+    let boot = unique("cron-boot");
+    create_for(
+        &client,
+        &id,
+        &boot,
+        json!({"secretName": "ecr-pull", "namespaces": [rel], "registries": [USE1], "serviceAccounts": []}),
+    )
+    .await;
+    let r = run(bin(&access_key("cronboot")).args(["refresh", &boot]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    // Mode cronjob, with no AWS keys anywhere: the chart's projected
+    // ServiceAccount token and AWS_ROLE_ARN ("IRSA anywhere") are all the
+    // default chain has.
+    let role = format!("arn:aws:iam::111122223333:role/{}", unique("cron"));
+    let moto_port = moto_url().rsplit(':').next().unwrap().to_string();
+    let values =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{id}-values.json"));
+    std::fs::write(
+        &values,
+        json!({
+            "mode": "cronjob",
+            "image": {"repository": format!("{USE1}/kubectl-ecrcreds"), "tag": tag},
+            "imagePullSecrets": [{"name": "ecr-pull"}],
+            "hostNetwork": true,
+            "hostAliases": [{"ip": "127.0.0.1", "hostnames": [ECR_NAME]}],
+            "aws": {"webIdentity": {"roleArn": role}},
+            "rbac": {"pullSecretNames": ["ecr-cron", "ecr-pull"]},
+            "controller": {
+                "logFormat": "text",
+                "selector": format!("ecrcreds-test={id}"),
+                "extraEnv": [
+                    {"name": "AWS_ENDPOINT_URL", "value": format!("http://{ECR_NAME}:{moto_port}")},
+                    {"name": "AWS_EC2_METADATA_DISABLED", "value": "true"},
+                    {"name": "AWS_REGION", "value": "us-east-1"},
+                    {"name": "KUBERNETES_SERVICE_HOST", "value": "127.0.0.1"},
+                    {"name": "KUBERNETES_SERVICE_PORT", "value": var("ECRCREDS_TEST_API_PORT")},
+                ],
+            },
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let release = unique("cron");
+    let (ok, _, err) = tool(
+        "helm",
+        &[
+            "install",
+            &release,
+            "chart",
+            "-n",
+            &rel,
+            "-f",
+            values.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let _ = std::fs::remove_file(&values);
+    assert!(ok, "helm install: {err}");
+    let (ok, out, _) = tool(
+        "kubectl",
+        &["get", "deployments,cronjobs", "-n", &rel, "-o", "name"],
+        &[],
+    );
+    assert!(ok);
+    let cronjob = format!("{release}-kubectl-ecrcreds");
+    assert_eq!(
+        out.trim(),
+        format!("cronjob.batch/{cronjob}"),
+        "no controller"
+    );
+
+    let name = unique("cron-app");
+    create_for(
+        &client,
+        &id,
+        &name,
+        json!({"secretName": "ecr-cron", "namespaces": [app], "registries": [USE1]}),
+    )
+    .await;
+    let unlabelled = unique("cron-other");
+    create_resource(
+        &client,
+        &unlabelled,
+        json!({"secretName": "ecr-cron", "namespaces": [app], "registries": [USE1]}),
+    )
+    .await;
+    // A run by hand, from the CronJob's own template.
+    let started = Instant::now();
+    let (ok, _, err) = tool(
+        "kubectl",
+        &[
+            "create",
+            "job",
+            "by-hand",
+            "-n",
+            &rel,
+            &format!("--from=cronjob/{cronjob}"),
+        ],
+        &[],
+    );
+    assert!(ok, "kubectl create job: {err}");
+    let jobs = Api::<k8s_openapi::api::batch::v1::Job>::namespaced(client.clone(), &rel);
+    let outcome = async || {
+        let status = jobs.get("by-hand").await.ok()?.status?;
+        if status.succeeded.unwrap_or(0) > 0 {
+            Some(true)
+        } else if status.failed.unwrap_or(0) > 0 {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    eventually(Duration::from_secs(120), || async {
+        outcome().await.is_some()
+    })
+    .await;
+    let job_pods = Api::<Pod>::namespaced(client.clone(), &rel)
+        .list(&ListParams::default().labels("job-name=by-hand"))
+        .await
+        .unwrap()
+        .items;
+    let mut logs = String::new();
+    for p in &job_pods {
+        logs.push_str(
+            &Api::<Pod>::namespaced(client.clone(), &rel)
+                .logs(&name_of(p), &LogParams::default())
+                .await
+                .unwrap_or_default(),
+        );
+    }
+    assert_no_secrets(&logs);
+    assert_eq!(outcome().await, Some(true), "the Job failed:\n{logs}");
+    eprintln!(
+        "cronjob mode: a Job run by hand finished in {:?}",
+        started.elapsed()
+    );
+
+    // The Secret, with a token ECR issued to the role the web identity
+    // assumed; the subject is the chart's ServiceAccount.
+    let password = auths(&secret(&client, &app, "ecr-cron").await.expect("written"))[USE1]
+        .1
+        .clone();
+    assert!(issued(&moto_url(), &password, "us-east-1").live);
+    let calls = moto_calls(&moto_url());
+    let sts: Vec<_> = calls
+        .iter()
+        .filter(|c| c.action == "AssumeRoleWithWebIdentity" && c.role_arn == role)
+        .collect();
+    assert!(!sts.is_empty(), "no AssumeRoleWithWebIdentity for {role}");
+    assert_eq!(
+        sts[0].subject,
+        format!("system:serviceaccount:{rel}:{release}-kubectl-ecrcreds")
+    );
+    assert_eq!(sts[0].audience, "sts.amazonaws.com");
+    let as_role = calls
+        .iter()
+        .filter(|c| c.action == "GetAuthorizationToken" && c.role == role)
+        .count();
+    assert_eq!(as_role, 1, "one token call, as the role");
+    assert!(resource_ready(&client, &name).await);
+    // Only the resources of its selector (controller.selector).
+    assert!(
+        get_resource(&client, &unlabelled).await.status.is_none(),
+        "a resource outside the selector was refreshed"
+    );
+    let _ = tool("helm", &["uninstall", &release, "-n", &rel], &[]);
 }

@@ -44,7 +44,17 @@ fn helm_lint_is_clean_with_defaults_and_with_everything_on() {
 
 #[test]
 fn rendered_manifests_are_accepted_by_the_api_server_schemas() {
-    for extra in [vec![], vec!["-f", "tests/data/values-everything.yaml"]] {
+    let cronjob = vec![
+        "--set",
+        "mode=cronjob",
+        "--set",
+        "aws.webIdentity.roleArn=arn:aws:iam::111122223333:role/ecr-pull",
+    ];
+    for extra in [
+        vec![],
+        vec!["-f", "tests/data/values-everything.yaml"],
+        cronjob.clone(),
+    ] {
         let mut args = vec![
             "template",
             "rel",
@@ -63,7 +73,27 @@ fn rendered_manifests_are_accepted_by_the_api_server_schemas() {
         // check them like the rest.
         install_monitoring_crds();
         let kube_docs: Vec<&str> = rendered.split("\n---\n").collect();
-        if !extra.is_empty() {
+        let kinds: Vec<&str> = kube_docs
+            .iter()
+            .filter_map(|d| d.lines().find_map(|l| l.strip_prefix("kind: ")))
+            .collect();
+        if extra == cronjob {
+            // Nothing long-running, and no watch in its RBAC.
+            assert!(kinds.contains(&"CronJob"), "{kinds:?}");
+            for absent in ["Deployment", "Service", "PodDisruptionBudget", "Lease"] {
+                assert!(!kinds.contains(&absent), "{absent} in {kinds:?}");
+            }
+            assert!(!rendered.contains("\"watch\""), "{rendered}");
+            assert!(rendered.contains("- --secret-access=named"));
+            assert!(rendered.contains("audience: \"sts.amazonaws.com\""));
+            assert!(
+                rendered.contains("value: /var/run/secrets/kubectl-ecrcreds/web-identity/token")
+            );
+        } else {
+            assert!(kinds.contains(&"Deployment"), "{kinds:?}");
+            assert!(!kinds.contains(&"CronJob"), "{kinds:?}");
+        }
+        if extra.len() == 2 {
             for kind in [
                 "ServiceMonitor",
                 "PrometheusRule",

@@ -20,7 +20,8 @@ Exit codes: 0 all namespaces refreshed, 1 failed, 2 usage error, 3 some namespac
 
 Examples:
   kubectl ecrcreds refresh team-a
-  kubectl ecrcreds refresh --all -o json")]
+  kubectl ecrcreds refresh --all -o json
+  kubectl ecrcreds refresh --all -l team=payments")]
 pub struct Args {
     /// ECRPullSecret resources to refresh.
     #[arg(
@@ -32,9 +33,17 @@ pub struct Args {
     /// Refresh every ECRPullSecret on the cluster.
     #[arg(long)]
     pub all: bool,
+    /// With --all: only the resources matching this label selector.
+    #[arg(short = 'l', long, value_name = "SELECTOR", requires = "all")]
+    pub selector: Option<String>,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
+    /// read (the default): find our Secrets by label across the cluster. named: read only
+    /// Secrets of the names our resources use (as the controller's default; what the Helm
+    /// chart's CronJob mode grants).
+    #[arg(long, value_enum, default_value = "read", value_name = "MODE")]
+    pub secret_access: SecretAccess,
     /// How many namespaces to write at once.
     #[arg(long, default_value_t = 32, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=512))]
     pub concurrency: u16,
@@ -43,11 +52,11 @@ pub struct Args {
 /// Runs `refresh`.
 pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
     let runner = global
-        .runner(args.concurrency.into(), None, SecretAccess::Read)
+        .runner(args.concurrency.into(), None, args.secret_access)
         .await?;
     let client = &runner.client;
     let resources = if args.all {
-        kube_api::resources::list(client, None).await?
+        kube_api::resources::list(client, args.selector.as_deref()).await?
     } else {
         let mut out = Vec::new();
         for name in &args.names {
