@@ -25,7 +25,7 @@ function __fish_kubectl_ecrcreds_using_subcommand
 end
 
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)' -r -F
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_needs_command" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_needs_command" -l context -d 'The kubeconfig context to use; `list` and `refresh` take several (repeated or comma-separated) and work on each cluster at once' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_needs_command" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_needs_command" -l profile -d 'AWS shared-config profile for the default credential chain' -r
@@ -72,7 +72,7 @@ json\t'JSON'
 yaml\t'YAML'
 name\t'`kind/name` only (where it applies)'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)' -r -F
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l context -d 'The kubeconfig context to use; `list` and `refresh` take several (repeated or comma-separated) and work on each cluster at once' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand create" -l profile -d 'AWS shared-config profile for the default credential chain' -r
@@ -94,7 +94,7 @@ yaml\t'YAML'
 name\t'`kind/name` only (where it applies)'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand list" -s l -l selector -d 'Only resources matching this label selector' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)' -r -F
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand list" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand list" -l context -d 'The kubeconfig context to use; `list` and `refresh` take several (repeated or comma-separated) and work on each cluster at once' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand list" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand list" -l profile -d 'AWS shared-config profile for the default credential chain' -r
@@ -102,6 +102,7 @@ complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand list" 
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand list" -l registry -d 'Registry for resources that list none: a host, or a 12-digit account with --region' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand list" -l credentials-secret -d 'Name of a Secret with AWS keys for resources that name none' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand list" -l credentials-secret-namespace -d 'Namespace of --credentials-secret' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand list" -l all-contexts -d 'Every context in the kubeconfig, at once, in one table with a CONTEXT column'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand list" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand list" -s V -l version -d 'Print version'
@@ -111,7 +112,7 @@ json\t'JSON'
 yaml\t'YAML'
 name\t'`kind/name` only (where it applies)'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand describe" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)' -r -F
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand describe" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand describe" -l context -d 'The kubeconfig context to use; `list` and `refresh` take several (repeated or comma-separated) and work on each cluster at once' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand describe" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand describe" -l profile -d 'AWS shared-config profile for the default credential chain' -r
@@ -132,7 +133,7 @@ complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refres
 read\t'List and watch Secrets cluster-wide (by label), read those named like ours'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l concurrency -d 'How many namespaces to write at once' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)' -r -F
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l context -d 'The kubeconfig context to use; `list` and `refresh` take several (repeated or comma-separated) and work on each cluster at once' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l profile -d 'AWS shared-config profile for the default credential chain' -r
@@ -141,6 +142,7 @@ complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refres
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l credentials-secret -d 'Name of a Secret with AWS keys for resources that name none' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l credentials-secret-namespace -d 'Namespace of --credentials-secret' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l all -d 'Refresh every ECRPullSecret on the cluster'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l all-contexts -d 'Every context in the kubeconfig, at once (see --context for a few)'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -s V -l version -d 'Print version'
@@ -151,7 +153,7 @@ json\t'JSON'
 yaml\t'YAML'
 name\t'`kind/name` only (where it applies)'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)' -r -F
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -l context -d 'The kubeconfig context to use; `list` and `refresh` take several (repeated or comma-separated) and work on each cluster at once' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand doctor" -l profile -d 'AWS shared-config profile for the default credential chain' -r
@@ -170,7 +172,7 @@ json\t'JSON'
 yaml\t'YAML'
 name\t'`kind/name` only (where it applies)'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)' -r -F
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -l context -d 'The kubeconfig context to use; `list` and `refresh` take several (repeated or comma-separated) and work on each cluster at once' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand verify" -l profile -d 'AWS shared-config profile for the default credential chain' -r
@@ -191,7 +193,7 @@ json\t'JSON'
 yaml\t'YAML'
 name\t'`kind/name` only (where it applies)'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand cleanup" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)' -r -F
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand cleanup" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand cleanup" -l context -d 'The kubeconfig context to use; `list` and `refresh` take several (repeated or comma-separated) and work on each cluster at once' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand cleanup" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand cleanup" -l profile -d 'AWS shared-config profile for the default credential chain' -r
@@ -206,7 +208,7 @@ complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand cleanu
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand cleanup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand cleanup" -s V -l version -d 'Print version'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand crd" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)' -r -F
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand crd" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand crd" -l context -d 'The kubeconfig context to use; `list` and `refresh` take several (repeated or comma-separated) and work on each cluster at once' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand crd" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand crd" -l profile -d 'AWS shared-config profile for the default credential chain' -r
@@ -219,7 +221,7 @@ complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand crd" -
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand crd" -s V -l version -d 'Print version'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand install" -l wait -d 'Seconds to wait for the API server to serve the new type' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand install" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)' -r -F
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand install" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand install" -l context -d 'The kubeconfig context to use; `list` and `refresh` take several (repeated or comma-separated) and work on each cluster at once' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand install" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand install" -l profile -d 'AWS shared-config profile for the default credential chain' -r
@@ -246,7 +248,7 @@ complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand contro
 read\t'List and watch Secrets cluster-wide (by label), read those named like ours'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand controller" -l resync -d 'Also pass over every resource this often, re-reading its targets, though nothing changed (a safety net under the watches, which see changes within seconds). Default: never; an idle cluster then costs no request at all' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand controller" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)' -r -F
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand controller" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand controller" -l context -d 'The kubeconfig context to use; `list` and `refresh` take several (repeated or comma-separated) and work on each cluster at once' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand controller" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand controller" -l profile -d 'AWS shared-config profile for the default credential chain' -r
@@ -258,7 +260,7 @@ complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand contro
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand controller" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand controller" -s V -l version -d 'Print version'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)' -r -F
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand completions" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand completions" -l context -d 'The kubeconfig context to use; `list` and `refresh` take several (repeated or comma-separated) and work on each cluster at once' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand completions" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand completions" -l profile -d 'AWS shared-config profile for the default credential chain' -r
@@ -275,7 +277,7 @@ json\t'JSON'
 yaml\t'YAML'
 name\t'`kind/name` only (where it applies)'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand version" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)' -r -F
-complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand version" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand version" -l context -d 'The kubeconfig context to use; `list` and `refresh` take several (repeated or comma-separated) and work on each cluster at once' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand version" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand version" -l profile -d 'AWS shared-config profile for the default credential chain' -r

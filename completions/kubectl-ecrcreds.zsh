@@ -16,7 +16,7 @@ _kubectl-ecrcreds() {
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
-'--context=[The kubeconfig context to use]:NAME:_default' \
+'*--context=[The kubeconfig context to use; \`list\` and \`refresh\` take several (repeated or comma-separated) and work on each cluster at once]:NAME:_default' \
 '--log-format=[Log line format on stderr]:LOG_FORMAT:((text\:"Human-readable lines"
 json\:"One JSON object per line"))' \
 '--profile=[AWS shared-config profile for the default credential chain]:NAME:_default' \
@@ -68,7 +68,7 @@ json\:"JSON"
 yaml\:"YAML"
 name\:"\`kind/name\` only (where it applies)"))' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
-'--context=[The kubeconfig context to use]:NAME:_default' \
+'*--context=[The kubeconfig context to use; \`list\` and \`refresh\` take several (repeated or comma-separated) and work on each cluster at once]:NAME:_default' \
 '--log-format=[Log line format on stderr]:LOG_FORMAT:((text\:"Human-readable lines"
 json\:"One JSON object per line"))' \
 '--profile=[AWS shared-config profile for the default credential chain]:NAME:_default' \
@@ -105,7 +105,7 @@ name\:"\`kind/name\` only (where it applies)"))' \
 '-l+[Only resources matching this label selector]:SELECTOR:_default' \
 '--selector=[Only resources matching this label selector]:SELECTOR:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
-'--context=[The kubeconfig context to use]:NAME:_default' \
+'*--context=[The kubeconfig context to use; \`list\` and \`refresh\` take several (repeated or comma-separated) and work on each cluster at once]:NAME:_default' \
 '--log-format=[Log line format on stderr]:LOG_FORMAT:((text\:"Human-readable lines"
 json\:"One JSON object per line"))' \
 '--profile=[AWS shared-config profile for the default credential chain]:NAME:_default' \
@@ -113,6 +113,7 @@ json\:"One JSON object per line"))' \
 '--registry=[Registry for resources that list none\: a host, or a 12-digit account with --region]:HOST:_default' \
 '--credentials-secret=[Name of a Secret with AWS keys for resources that name none]:NAME:_default' \
 '--credentials-secret-namespace=[Namespace of --credentials-secret]:NS:_default' \
+'--all-contexts[Every context in the kubeconfig, at once, in one table with a CONTEXT column]' \
 '*-v[More log output on stderr (-v info, -vv debug, -vvv trace)]' \
 '*--verbose[More log output on stderr (-v info, -vv debug, -vvv trace)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -134,7 +135,7 @@ json\:"JSON"
 yaml\:"YAML"
 name\:"\`kind/name\` only (where it applies)"))' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
-'--context=[The kubeconfig context to use]:NAME:_default' \
+'*--context=[The kubeconfig context to use; \`list\` and \`refresh\` take several (repeated or comma-separated) and work on each cluster at once]:NAME:_default' \
 '--log-format=[Log line format on stderr]:LOG_FORMAT:((text\:"Human-readable lines"
 json\:"One JSON object per line"))' \
 '--profile=[AWS shared-config profile for the default credential chain]:NAME:_default' \
@@ -169,7 +170,7 @@ name\:"\`kind/name\` only (where it applies)"))' \
 read\:"List and watch Secrets cluster-wide (by label), read those named like ours"))' \
 '--concurrency=[How many namespaces to write at once]:N:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
-'--context=[The kubeconfig context to use]:NAME:_default' \
+'*--context=[The kubeconfig context to use; \`list\` and \`refresh\` take several (repeated or comma-separated) and work on each cluster at once]:NAME:_default' \
 '--log-format=[Log line format on stderr]:LOG_FORMAT:((text\:"Human-readable lines"
 json\:"One JSON object per line"))' \
 '--profile=[AWS shared-config profile for the default credential chain]:NAME:_default' \
@@ -178,6 +179,7 @@ json\:"One JSON object per line"))' \
 '--credentials-secret=[Name of a Secret with AWS keys for resources that name none]:NAME:_default' \
 '--credentials-secret-namespace=[Namespace of --credentials-secret]:NS:_default' \
 '--all[Refresh every ECRPullSecret on the cluster]' \
+'--all-contexts[Every context in the kubeconfig, at once (see --context for a few)]' \
 '*-v[More log output on stderr (-v info, -vv debug, -vvv trace)]' \
 '*--verbose[More log output on stderr (-v info, -vv debug, -vvv trace)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -202,7 +204,7 @@ json\:"JSON"
 yaml\:"YAML"
 name\:"\`kind/name\` only (where it applies)"))' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
-'--context=[The kubeconfig context to use]:NAME:_default' \
+'*--context=[The kubeconfig context to use; \`list\` and \`refresh\` take several (repeated or comma-separated) and work on each cluster at once]:NAME:_default' \
 '--log-format=[Log line format on stderr]:LOG_FORMAT:((text\:"Human-readable lines"
 json\:"One JSON object per line"))' \
 '--profile=[AWS shared-config profile for the default credential chain]:NAME:_default' \
@@ -235,7 +237,7 @@ json\:"JSON"
 yaml\:"YAML"
 name\:"\`kind/name\` only (where it applies)"))' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
-'--context=[The kubeconfig context to use]:NAME:_default' \
+'*--context=[The kubeconfig context to use; \`list\` and \`refresh\` take several (repeated or comma-separated) and work on each cluster at once]:NAME:_default' \
 '--log-format=[Log line format on stderr]:LOG_FORMAT:((text\:"Human-readable lines"
 json\:"One JSON object per line"))' \
 '--profile=[AWS shared-config profile for the default credential chain]:NAME:_default' \
@@ -267,7 +269,7 @@ json\:"JSON"
 yaml\:"YAML"
 name\:"\`kind/name\` only (where it applies)"))' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
-'--context=[The kubeconfig context to use]:NAME:_default' \
+'*--context=[The kubeconfig context to use; \`list\` and \`refresh\` take several (repeated or comma-separated) and work on each cluster at once]:NAME:_default' \
 '--log-format=[Log line format on stderr]:LOG_FORMAT:((text\:"Human-readable lines"
 json\:"One JSON object per line"))' \
 '--profile=[AWS shared-config profile for the default credential chain]:NAME:_default' \
@@ -291,7 +293,7 @@ json\:"One JSON object per line"))' \
 (crd)
 _arguments "${_arguments_options[@]}" : \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
-'--context=[The kubeconfig context to use]:NAME:_default' \
+'*--context=[The kubeconfig context to use; \`list\` and \`refresh\` take several (repeated or comma-separated) and work on each cluster at once]:NAME:_default' \
 '--log-format=[Log line format on stderr]:LOG_FORMAT:((text\:"Human-readable lines"
 json\:"One JSON object per line"))' \
 '--profile=[AWS shared-config profile for the default credential chain]:NAME:_default' \
@@ -311,7 +313,7 @@ json\:"One JSON object per line"))' \
 _arguments "${_arguments_options[@]}" : \
 '--wait=[Seconds to wait for the API server to serve the new type]:SECONDS:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
-'--context=[The kubeconfig context to use]:NAME:_default' \
+'*--context=[The kubeconfig context to use; \`list\` and \`refresh\` take several (repeated or comma-separated) and work on each cluster at once]:NAME:_default' \
 '--log-format=[Log line format on stderr]:LOG_FORMAT:((text\:"Human-readable lines"
 json\:"One JSON object per line"))' \
 '--profile=[AWS shared-config profile for the default credential chain]:NAME:_default' \
@@ -345,7 +347,7 @@ _arguments "${_arguments_options[@]}" : \
 read\:"List and watch Secrets cluster-wide (by label), read those named like ours"))' \
 '--resync=[Also pass over every resource this often, re-reading its targets, though nothing changed (a safety net under the watches, which see changes within seconds). Default\: never; an idle cluster then costs no request at all]:DURATION:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
-'--context=[The kubeconfig context to use]:NAME:_default' \
+'*--context=[The kubeconfig context to use; \`list\` and \`refresh\` take several (repeated or comma-separated) and work on each cluster at once]:NAME:_default' \
 '--log-format=[Log line format on stderr]:LOG_FORMAT:((text\:"Human-readable lines"
 json\:"One JSON object per line"))' \
 '--profile=[AWS shared-config profile for the default credential chain]:NAME:_default' \
@@ -364,7 +366,7 @@ json\:"One JSON object per line"))' \
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
-'--context=[The kubeconfig context to use]:NAME:_default' \
+'*--context=[The kubeconfig context to use; \`list\` and \`refresh\` take several (repeated or comma-separated) and work on each cluster at once]:NAME:_default' \
 '--log-format=[Log line format on stderr]:LOG_FORMAT:((text\:"Human-readable lines"
 json\:"One JSON object per line"))' \
 '--profile=[AWS shared-config profile for the default credential chain]:NAME:_default' \
@@ -394,7 +396,7 @@ json\:"JSON"
 yaml\:"YAML"
 name\:"\`kind/name\` only (where it applies)"))' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
-'--context=[The kubeconfig context to use]:NAME:_default' \
+'*--context=[The kubeconfig context to use; \`list\` and \`refresh\` take several (repeated or comma-separated) and work on each cluster at once]:NAME:_default' \
 '--log-format=[Log line format on stderr]:LOG_FORMAT:((text\:"Human-readable lines"
 json\:"One JSON object per line"))' \
 '--profile=[AWS shared-config profile for the default credential chain]:NAME:_default' \

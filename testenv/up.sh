@@ -17,7 +17,7 @@ mkdir -p "$STATE"
 STATE="$(cd "$STATE" && pwd)"
 # Every start is a fresh, empty cluster.
 "$TESTENV_DIR/down.sh" "$STATE"
-rm -rf "$STATE/etcd" "$STATE/apiserver-certs" "$STATE/apiserver-bare-certs" "$STATE/pki" "$STATE/cmd" "$STATE/test-logs" "$STATE"/*.log
+rm -rf "$STATE/etcd" "$STATE/apiserver-certs" "$STATE/apiserver-bare-certs" "$STATE/apiserver-second-certs" "$STATE/pki" "$STATE/cmd" "$STATE/test-logs" "$STATE"/*.log
 mkdir -p "$STATE/test-logs"
 BIN="$(controlplane_bin)"
 VENV="$(moto_venv)"
@@ -128,19 +128,30 @@ start kube-controller-manager "$BIN/kube-controller-manager" \
   --v 1
 wait_for "default ServiceAccount" 60 "${KCTL[@]}" -n default get serviceaccount default
 
-# A second, bare API server on the same etcd under another prefix: a cluster
-# where the CRD was never installed, for the "CRD missing" paths.
-BARE_PORT=$(free_port)
-start kube-apiserver-bare "$BIN/kube-apiserver" \
-  --etcd-servers "http://127.0.0.1:$ETCD_PORT" --etcd-prefix /bare-registry \
-  --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$BARE_PORT" \
-  --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
-  --token-auth-file "$PKI/tokens.csv" --authorization-mode RBAC \
-  --service-account-issuer https://kubernetes.default.svc \
-  --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
-  --service-cluster-ip-range 10.97.0.0/16 --cert-dir "$STATE/apiserver-bare-certs" \
-  --endpoint-reconciler-type none --v 0
-sed "s/127.0.0.1:$API_PORT/127.0.0.1:$BARE_PORT/" "$STATE/kubeconfig" > "$STATE/kubeconfig-bare"
+# More API servers on the same etcd under other prefixes, each a cluster of
+# its own (no controller manager: no default ServiceAccounts there):
+#   bare    the CRD is never installed, for the "CRD missing" paths;
+#   second  another cluster beside the main one, for commands that work on
+#           several kubeconfig contexts at once.
+extra_apiserver() { # name service-cidr -> writes STATE/kubeconfig-<name>
+  local name="$1" port
+  port=$(free_port)
+  start "kube-apiserver-$name" "$BIN/kube-apiserver" \
+    --etcd-servers "http://127.0.0.1:$ETCD_PORT" --etcd-prefix "/$name-registry" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$port" \
+    --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
+    --token-auth-file "$PKI/tokens.csv" --authorization-mode RBAC \
+    --service-account-issuer https://kubernetes.default.svc \
+    --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
+    --service-cluster-ip-range "$2" --cert-dir "$STATE/apiserver-$name-certs" \
+    --endpoint-reconciler-type none --v 0
+  sed -E -e "s/127.0.0.1:$API_PORT/127.0.0.1:$port/" \
+    -e "s/^(- name|current-context): testenv$/\1: testenv-$name/" \
+    -e "s/cluster: testenv,/cluster: testenv-$name,/" \
+    "$STATE/kubeconfig" > "$STATE/kubeconfig-$name"
+}
+extra_apiserver bare 10.97.0.0/16
+extra_apiserver second 10.98.0.0/16
 
 # Every password the test ECR issues is listed here (outside test-logs) for the
 # final leak check.
@@ -176,6 +187,7 @@ export ECRCREDS_TEST_SERVICE_SCRIPT="$TESTENV_DIR/service.sh"
 export ECRCREDS_TEST_LOG_DIR="$STATE/test-logs"
 export ECRCREDS_TEST_ETCD_URL="http://127.0.0.1:$ETCD_PORT"
 export ECRCREDS_TEST_BARE_KUBECONFIG="$STATE/kubeconfig-bare"
+export ECRCREDS_TEST_SECOND_KUBECONFIG="$STATE/kubeconfig-second"
 export ECRCREDS_TEST_COMPLETIONS_DIR="$REPO_DIR/completions"
 export ECRCREDS_TEST_ISSUED_TOKENS="$STATE/issued-tokens"
 export ECRCREDS_TEST_CA="$PKI/ca.crt"
@@ -191,5 +203,6 @@ export ECRCREDS_TEST_API_PORT="$API_PORT"
 export ECRCREDS_TEST_NODE="$NODE"
 ENV
 wait_for "bare kube-apiserver" 90 "$BIN/kubectl" --kubeconfig "$STATE/kubeconfig-bare" get --raw /readyz
+wait_for "second kube-apiserver" 90 "$BIN/kubectl" --kubeconfig "$STATE/kubeconfig-second" get --raw /readyz
 (( NODE )) && "$TESTENV_DIR/node.sh" "$STATE" up
 log "up: API server https://127.0.0.1:$API_PORT, test ECR http://127.0.0.1:$MOTO_PORT$( ((NODE)) && echo ", node 127.0.0.1"); source $STATE/env.sh"

@@ -470,7 +470,7 @@ complete_line() {
   echo "${COMPREPLY[*]}"
 }
 complete_line "kubectl ecrcreds re"
-complete_line "kubectl ecrcreds refresh --al"
+complete_line "kubectl ecrcreds refresh --all-con"
 complete_line "kubectl ecrcreds list -o "
 "#;
     let out = command("bash")
@@ -487,7 +487,11 @@ complete_line "kubectl ecrcreds list -o "
         "stdout:\n{text}\nstderr:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(lines.get(1).map(|l| l.trim()), Some("--all"), "{text}");
+    assert_eq!(
+        lines.get(1).map(|l| l.trim()),
+        Some("--all-contexts"),
+        "{text}"
+    );
     assert!(
         lines
             .get(2)

@@ -131,7 +131,7 @@ fn global_from(args: &[String]) -> GlobalArgs {
     // Only the flags that choose the cluster matter for completing names.
     GlobalArgs {
         kubeconfig: value("kubeconfig").map(Into::into),
-        context: value("context"),
+        context: value("context").into_iter().collect(),
         ..Default::default()
     }
 }

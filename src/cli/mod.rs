@@ -69,15 +69,28 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The worst of several exit codes: a failure over a partial result over success.
+pub fn worst_exit(codes: impl IntoIterator<Item = i32>) -> i32 {
+    codes
+        .into_iter()
+        .max_by_key(|c| match *c {
+            exit::OK => 0,
+            exit::PARTIAL => 1,
+            _ => 2,
+        })
+        .unwrap_or(exit::OK)
+}
+
 /// Flags accepted by every subcommand.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct GlobalArgs {
     /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster).
     #[arg(long, global = true, value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,
-    /// The kubeconfig context to use.
-    #[arg(long, global = true, value_name = "NAME")]
-    pub context: Option<String>,
+    /// The kubeconfig context to use; `list` and `refresh` take several (repeated or
+    /// comma-separated) and work on each cluster at once.
+    #[arg(long, global = true, value_name = "NAME", value_delimiter = ',')]
+    pub context: Vec<String>,
     /// More log output on stderr (-v info, -vv debug, -vvv trace).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -176,8 +189,9 @@ impl GlobalArgs {
     /// A client from --kubeconfig/--context, KUBECONFIG, ~/.kube/config, or the
     /// in-cluster service account, in that order.
     pub async fn client(&self) -> Result<Client> {
+        let context = self.context.first().cloned();
         let options = KubeConfigOptions {
-            context: self.context.clone(),
+            context: context.clone(),
             ..Default::default()
         };
         let config = match &self.kubeconfig {
@@ -191,12 +205,12 @@ impl GlobalArgs {
                 })?;
                 kube::Config::from_custom_kubeconfig(kc, &options)
                     .await
-                    .map_err(|e| kubeconfig_error(&e, self.context.as_deref()))?
+                    .map_err(|e| kubeconfig_error(&e, context.as_deref()))?
             }
             None => match kube::Config::from_kubeconfig(&options).await {
                 Ok(c) => c,
-                Err(e) if self.context.is_some() => {
-                    return Err(kubeconfig_error(&e, self.context.as_deref()));
+                Err(e) if context.is_some() => {
+                    return Err(kubeconfig_error(&e, context.as_deref()));
                 }
                 Err(kube_err) => kube::Config::incluster().map_err(|_| {
                     Error::Config(format!(
@@ -212,6 +226,47 @@ impl GlobalArgs {
                 crate::error::root_cause(&e)
             ))
         })
+    }
+
+    /// The contexts a command that can work on several clusters runs on: every
+    /// context in the kubeconfig with `all`, or the `--context` values when
+    /// there are several; `None` for one cluster as usual.
+    pub fn several_contexts(&self, all: bool) -> Result<Option<Vec<String>>> {
+        if !all {
+            return Ok((self.context.len() > 1).then(|| self.context.clone()));
+        }
+        if !self.context.is_empty() {
+            return Err(Error::Invalid(
+                "--all-contexts and --context both name the clusters; give one of them".into(),
+            ));
+        }
+        let read = match &self.kubeconfig {
+            Some(path) => Kubeconfig::read_from(path),
+            None => Kubeconfig::read(),
+        };
+        let kc = read.map_err(|e| {
+            Error::Config(format!(
+                "cannot read the kubeconfig for --all-contexts: {}; check KUBECONFIG or pass --kubeconfig",
+                crate::error::root_cause(&e)
+            ))
+        })?;
+        let mut names: Vec<String> = kc.contexts.into_iter().map(|c| c.name).collect();
+        names.sort();
+        names.dedup();
+        if names.is_empty() {
+            return Err(Error::Config(
+                "the kubeconfig has no contexts; add one with `kubectl config set-context`".into(),
+            ));
+        }
+        Ok(Some(names))
+    }
+
+    /// These flags for one context.
+    pub fn with_context(&self, context: &str) -> GlobalArgs {
+        GlobalArgs {
+            context: vec![context.to_string()],
+            ..self.clone()
+        }
     }
 
     /// The runner's defaults for resources that leave fields out, checked:
@@ -308,6 +363,13 @@ fn kubeconfig_error(e: &kube::config::KubeconfigError, context: Option<&str>) ->
 
 /// Runs the parsed command line and returns the exit code.
 pub async fn run(cli: Cli) -> Result<i32> {
+    if cli.global.context.len() > 1
+        && !matches!(cli.command, Command::List(_) | Command::Refresh(_))
+    {
+        return Err(Error::Invalid(
+            "several --context values are for list and refresh only; give this command one".into(),
+        ));
+    }
     match cli.command {
         Command::Create(args) => create::run(&cli.global, args).await,
         Command::List(args) => list::run(&cli.global, args).await,

@@ -21,7 +21,9 @@ Exit codes: 0 all namespaces refreshed, 1 failed, 2 usage error, 3 some namespac
 Examples:
   kubectl ecrcreds refresh team-a
   kubectl ecrcreds refresh --all -o json
-  kubectl ecrcreds refresh --all -l team=payments")]
+  kubectl ecrcreds refresh --all -l team=payments
+  kubectl ecrcreds refresh --all --context prod-eu,prod-us
+  kubectl ecrcreds refresh --all --all-contexts -o json")]
 pub struct Args {
     /// ECRPullSecret resources to refresh.
     #[arg(
@@ -44,13 +46,101 @@ pub struct Args {
     /// chart's CronJob mode grants).
     #[arg(long, value_enum, default_value = "read", value_name = "MODE")]
     pub secret_access: SecretAccess,
+    /// Every context in the kubeconfig, at once (see --context for a few).
+    #[arg(long)]
+    pub all_contexts: bool,
     /// How many namespaces to write at once.
     #[arg(long, default_value_t = 32, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=512))]
     pub concurrency: u16,
 }
 
-/// Runs `refresh`.
+/// Runs `refresh`: on one cluster, or on several at once with one table (a
+/// CONTEXT column first) and one exit code over all of them.
 pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
+    let Some(contexts) = global.several_contexts(args.all_contexts)? else {
+        let reports = refresh(global, &args, None).await?;
+        if reports.is_empty() {
+            eprintln!("No ECRPullSecret resources found.");
+        }
+        output::print(&render(&reports, args.output))?;
+        return Ok(exit_code(&reports));
+    };
+    let results = futures::future::join_all(contexts.iter().map(|c| {
+        let args = &args;
+        async move {
+            (
+                c.clone(),
+                refresh(&global.with_context(c), args, Some(c)).await,
+            )
+        }
+    }))
+    .await;
+    let mut codes = Vec::new();
+    let mut entries = Vec::new();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (context, result) in results {
+        match result {
+            Ok(reports) => {
+                codes.push(exit_code(&reports));
+                let wide = args.output == OutputFormat::Wide;
+                for row in table_rows(&reports, wide) {
+                    rows.push(std::iter::once(context.clone()).chain(row).collect());
+                }
+                entries.push(serde_json::json!({"context": context, "resources": reports}));
+            }
+            Err(e) => {
+                eprintln!("error: context {context}: {e}");
+                codes.push(exit::FAILED);
+                entries.push(serde_json::json!({"context": context, "error": e.to_string()}));
+            }
+        }
+    }
+    let text = match args.output {
+        OutputFormat::Json | OutputFormat::Yaml => output::structured(&entries, args.output),
+        OutputFormat::Name => entries
+            .iter()
+            .flat_map(|e| {
+                let context = e["context"].as_str().unwrap_or_default().to_string();
+                e["resources"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(move |r| {
+                        format!(
+                            "{context}\t{}",
+                            output::resource_name(r["resource"].as_str().unwrap_or_default())
+                        )
+                    })
+            })
+            .collect(),
+        OutputFormat::Table | OutputFormat::Wide if rows.is_empty() => String::new(),
+        OutputFormat::Table | OutputFormat::Wide => {
+            let mut headers = vec!["context"];
+            headers.extend(headers_for(args.output == OutputFormat::Wide));
+            let mut t = output::table(&headers);
+            t.add_rows(rows);
+            output::lines(&t)
+        }
+    };
+    output::print(&text)?;
+    Ok(super::worst_exit(codes))
+}
+
+/// The exit code of one cluster's reports.
+fn exit_code(reports: &[Report]) -> i32 {
+    if reports.iter().any(|r| r.error.is_some()) {
+        exit::FAILED
+    } else if reports.iter().all(Report::succeeded) {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    }
+}
+
+/// Refreshes the resources `args` names on the cluster of `global`, telling
+/// each failed resource once on stderr (prefixed with `context`, when several
+/// clusters run at once, which also turns off the progress line).
+async fn refresh(global: &GlobalArgs, args: &Args, context: Option<&str>) -> Result<Vec<Report>> {
     let runner = global
         .runner(args.concurrency.into(), None, args.secret_access)
         .await?;
@@ -64,12 +154,14 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
         }
         out
     };
-
+    let prefix = context
+        .map(|c| format!("context {c}: "))
+        .unwrap_or_default();
     let progress = Progress::default();
     let mut reports: Vec<Report> = Vec::new();
     for obj in &resources {
         let name = obj.name_any();
-        tracing::info!(resource = %name, "refreshing");
+        tracing::info!(resource = %name, context, "refreshing");
         let pass = reconcile::reconcile(
             &runner,
             obj,
@@ -78,30 +170,22 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
                 ..Pass::once()
             },
         );
-        let report = with_progress(&progress, &name, pass).await?.report;
+        let report = if context.is_some() {
+            pass.await?.report
+        } else {
+            with_progress(&progress, &name, pass).await?.report
+        };
         if let Some(err) = &report.error {
-            eprintln!("error: ECRPullSecret {name}: {err}");
+            eprintln!("error: {prefix}ECRPullSecret {name}: {err}");
         }
         if let (true, Some(at)) = (report.expiry_in_past, report.expires_at) {
             eprintln!(
-                "warning: ECRPullSecret {name}: the token's reported expiry ({at}) is already past (clock skew?), so refreshInterval sets the next refresh"
+                "warning: {prefix}ECRPullSecret {name}: the token's reported expiry ({at}) is already past (clock skew?), so refreshInterval sets the next refresh"
             );
         }
         reports.push(report);
     }
-    if resources.is_empty() {
-        eprintln!("No ECRPullSecret resources found.");
-    }
-    output::print(&render(&reports, args.output))?;
-
-    let code = if reports.iter().any(|r| r.error.is_some()) {
-        exit::FAILED
-    } else if reports.iter().all(Report::succeeded) {
-        exit::OK
-    } else {
-        exit::PARTIAL
-    };
-    Ok(code)
+    Ok(reports)
 }
 
 /// The results as `-o` asks. The table has a row per namespace, and one for a
@@ -116,56 +200,68 @@ pub fn render(reports: &[Report], format: OutputFormat) -> String {
             .collect(),
         OutputFormat::Table | OutputFormat::Wide => {
             let wide = format == OutputFormat::Wide;
-            let mut headers = vec![
-                "resource",
-                "namespace",
-                "secret",
-                "result",
-                "serviceaccounts",
-            ];
-            if wide {
-                headers.push("patched");
-            }
-            headers.push("message");
-            let mut rows: Vec<Vec<String>> = Vec::new();
-            for r in reports {
-                if r.suspended {
-                    let mut row = vec![
-                        r.resource.clone(),
-                        "-".into(),
-                        r.secret_name.clone(),
-                        "suspended".into(),
-                        "-".into(),
-                    ];
-                    if wide {
-                        row.push("-".into());
-                    }
-                    row.push("spec.suspend is true; nothing done".into());
-                    rows.push(row);
-                }
-                for n in &r.namespaces {
-                    let mut row = vec![
-                        r.resource.clone(),
-                        n.namespace.clone(),
-                        r.secret_name.clone(),
-                        n.secret.to_string(),
-                        output::list_or_dash(&n.service_accounts),
-                    ];
-                    if wide {
-                        row.push(output::list_or_dash(&n.patched));
-                    }
-                    row.push(n.error.clone().unwrap_or_default());
-                    rows.push(row);
-                }
-            }
+            let rows = table_rows(reports, wide);
             if rows.is_empty() {
                 return String::new();
             }
-            let mut t = output::table(&headers);
+            let mut t = output::table(&headers_for(wide));
             t.add_rows(rows);
             output::lines(&t)
         }
     }
+}
+
+/// The table's headers.
+fn headers_for(wide: bool) -> Vec<&'static str> {
+    let mut headers = vec![
+        "resource",
+        "namespace",
+        "secret",
+        "result",
+        "serviceaccounts",
+    ];
+    if wide {
+        headers.push("patched");
+    }
+    headers.push("message");
+    headers
+}
+
+/// A row per namespace, and one for a suspended resource; none for a
+/// resource that stopped (its `error:` line says why).
+fn table_rows(reports: &[Report], wide: bool) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for r in reports {
+        if r.suspended {
+            let mut row = vec![
+                r.resource.clone(),
+                "-".into(),
+                r.secret_name.clone(),
+                "suspended".into(),
+                "-".into(),
+            ];
+            if wide {
+                row.push("-".into());
+            }
+            row.push("spec.suspend is true; nothing done".into());
+            rows.push(row);
+        }
+        for n in &r.namespaces {
+            let mut row = vec![
+                r.resource.clone(),
+                n.namespace.clone(),
+                r.secret_name.clone(),
+                n.secret.to_string(),
+                output::list_or_dash(&n.service_accounts),
+            ];
+            if wide {
+                row.push(output::list_or_dash(&n.patched));
+            }
+            row.push(n.error.clone().unwrap_or_default());
+            rows.push(row);
+        }
+    }
+    rows
 }
 
 /// Fan-outs at least this large show progress on stderr.
