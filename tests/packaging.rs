@@ -120,6 +120,15 @@ fn rendered_manifests_are_accepted_by_the_api_server_schemas() {
                 "metrics"
             );
             assert_eq!(doc("Service")["spec"]["ports"][0]["name"], "metrics");
+            // The controller's keyless credentials: a projected token the
+            // AWS SDK reads, for the role.
+            let pod = &doc("Deployment")["spec"]["template"]["spec"];
+            let token = &pod["volumes"][0]["projected"]["sources"][0]["serviceAccountToken"];
+            assert_eq!(token["audience"], "sts.amazonaws.com");
+            assert_eq!(token["expirationSeconds"], 7200);
+            let env = serde_json::to_string(&pod["containers"][0]["env"]).unwrap();
+            assert!(env.contains("AWS_ROLE_ARN"), "{env}");
+            assert!(env.contains("AWS_WEB_IDENTITY_TOKEN_FILE"), "{env}");
         }
         let (code, out, err) = tool(
             "kubectl",
