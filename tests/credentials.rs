@@ -73,6 +73,19 @@ async fn every_registry_host_form_is_admitted_by_the_schema_exactly_when_the_plu
     };
     let (good, bad) = host_table();
     assert!(good.len() >= 13 && bad.len() >= 10);
+    // A field of the wrong type is named.
+    let mut odd = resource(USE1);
+    odd.spec.dual_stack_aliases = None;
+    let mut value = serde_json::to_value(&odd).unwrap();
+    value["spec"]["dualStackAliases"] = json!("yes");
+    let dynamic: kube::api::DynamicObject = serde_json::from_value(value).unwrap();
+    let ar = kube::api::ApiResource::erase::<ECRPullSecret>(&());
+    let err = Api::<kube::api::DynamicObject>::all_with(client().await, &ar)
+        .create(&dry_run, &dynamic)
+        .await
+        .expect_err("a string for a boolean")
+        .to_string();
+    assert!(err.contains("spec.dualStackAliases"), "{err}");
     for (host, _) in &good {
         if let Err(e) = api.create(&dry_run, &resource(host)).await {
             panic!("the API server refused {host}: {e}");

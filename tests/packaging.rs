@@ -303,6 +303,14 @@ fn values_schema_rejects_a_wrong_type() {
         ("aws.registry=docker.io", "registry"),
         ("controller.secretAccess=readonly", "secretAccess"),
         ("rbac.credentialsSecrets[0].name=aws", "namespace"),
+        ("rbac.tokenServiceAccounts[0].namespace=team-a", "name"),
+        ("mode=daemonset", "mode"),
+        ("aws.webIdentity.roleArn=ecr-pull", "roleArn"),
+        ("aws.webIdentity.expirationSeconds=60", "expirationSeconds"),
+        (
+            "aws.registry=111122223333.dkr-ecr.us-east-1.amazonaws.com",
+            "registry",
+        ),
     ] {
         let (code, _, err) = tool(
             "helm",
