@@ -937,7 +937,7 @@ _kubectl__ecrcreds() {
             return 0
             ;;
         kubectl__subcmd__ecrcreds__subcmd__refresh)
-            opts="-l -o -v -h -V --all --selector --output --secret-access --all-contexts --concurrency --kubeconfig --context --verbose --log-format --profile --region --registry --credentials-secret --credentials-secret-namespace --help --version"
+            opts="-l -o -v -h -V --all --selector --output --secret-access --finalizers --all-contexts --concurrency --kubeconfig --context --verbose --log-format --profile --region --registry --credentials-secret --credentials-secret-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

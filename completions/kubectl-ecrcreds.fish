@@ -142,6 +142,7 @@ complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refres
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l credentials-secret -d 'Name of a Secret with AWS keys for resources that name none' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l credentials-secret-namespace -d 'Namespace of --credentials-secret' -r
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l all -d 'Refresh every ECRPullSecret on the cluster'
+complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l finalizers -d 'Keep the cleanup finalizer as the controller does: add it to resources with deletionPolicy Delete, and finish the deletion of those being deleted (their Secrets and ServiceAccount entries removed). For running without a controller (the Helm chart\'s CronJob mode); without it, resources being deleted are skipped'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -l all-contexts -d 'Every context in the kubeconfig, at once (see --context for a few)'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c kubectl-ecrcreds -n "__fish_kubectl_ecrcreds_using_subcommand refresh" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -146,6 +146,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ecrcreds' -ScriptBlock 
             [CompletionResult]::new('--credentials-secret', '--credentials-secret', [CompletionResultType]::ParameterName, 'Name of a Secret with AWS keys for resources that name none')
             [CompletionResult]::new('--credentials-secret-namespace', '--credentials-secret-namespace', [CompletionResultType]::ParameterName, 'Namespace of --credentials-secret')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Refresh every ECRPullSecret on the cluster')
+            [CompletionResult]::new('--finalizers', '--finalizers', [CompletionResultType]::ParameterName, 'Keep the cleanup finalizer as the controller does: add it to resources with deletionPolicy Delete, and finish the deletion of those being deleted (their Secrets and ServiceAccount entries removed). For running without a controller (the Helm chart''s CronJob mode); without it, resources being deleted are skipped')
             [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Every context in the kubeconfig, at once (see --context for a few)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace)')

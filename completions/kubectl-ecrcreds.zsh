@@ -179,6 +179,7 @@ json\:"One JSON object per line"))' \
 '--credentials-secret=[Name of a Secret with AWS keys for resources that name none]:NAME:_default' \
 '--credentials-secret-namespace=[Namespace of --credentials-secret]:NS:_default' \
 '--all[Refresh every ECRPullSecret on the cluster]' \
+'--finalizers[Keep the cleanup finalizer as the controller does\: add it to resources with deletionPolicy Delete, and finish the deletion of those being deleted (their Secrets and ServiceAccount entries removed). For running without a controller (the Helm chart'\''s CronJob mode); without it, resources being deleted are skipped]' \
 '--all-contexts[Every context in the kubeconfig, at once (see --context for a few)]' \
 '*-v[More log output on stderr (-v info, -vv debug, -vvv trace)]' \
 '*--verbose[More log output on stderr (-v info, -vv debug, -vvv trace)]' \

@@ -72,7 +72,12 @@ fn init_tracing(verbose: u8, format: cli::LogFormat) {
         0 => "off",
         1 => "warn,kubectl_ecrcreds=info",
         2 => "info,kubectl_ecrcreds=debug",
-        _ => "trace",
+        // Even here, the AWS SDK's and HTTP client's trace output stays off:
+        // it prints request and response bodies, which hold tokens and the
+        // ServiceAccount token sent to STS.
+        _ => {
+            "debug,kubectl_ecrcreds=trace,aws_smithy_runtime=info,aws_smithy_runtime_api=info,aws_smithy_http_client=info,hyper=info,hyper_util=info,h2=info,rustls=info"
+        }
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
     let builder = tracing_subscriber::fmt()

@@ -243,8 +243,15 @@ async fn a_service_accounts_token_is_exchanged_for_its_role_by_web_identity() {
     )
     .await;
     let key = access_key("webid");
-    let r = run(bin(&key).args(["refresh", &name]));
+    // At the highest verbosity, too, neither the ServiceAccount's token (a
+    // JWT: `eyJ…`) nor an ECR token is printed (`run` checks the latter).
+    let r = run(bin(&key).args(["refresh", &name, "-vvv"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("AssumeRoleWithWebIdentity"),
+        "logged nothing at -vvv?"
+    );
+    assert!(!r.stderr.contains("eyJ"), "a JWT in the log:\n{}", r.stderr);
 
     // The API server's token for that ServiceAccount, with the default
     // audience, went to STS for the annotation's role...

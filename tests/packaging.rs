@@ -909,7 +909,7 @@ async fn install_and_run_as_the_charts_service_account(
             &name,
             Some("ServiceAccountTokenFailed"),
             &[
-                &format!("could not get a token for ServiceAccount {release_ns}/ecr-not-granted"),
+                &format!("no web identity token for ServiceAccount {release_ns}/ecr-not-granted"),
                 "rbac.tokenServiceAccounts",
             ],
         )

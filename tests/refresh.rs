@@ -582,3 +582,62 @@ async fn a_users_docker_hub_regcred_of_the_same_name_is_left_byte_for_byte() {
             .collect::<Vec<_>>()
     );
 }
+
+#[tokio::test]
+async fn refresh_with_finalizers_keeps_deletion_policy_delete_without_a_controller() {
+    install_crd();
+    let client = client().await;
+    let ns = unique("fin");
+    namespaces(&client, &[&ns], &[]).await;
+    let name = unique("fin");
+    create_resource(
+        &client,
+        &name,
+        json!({"secretName": "ecr-fin", "namespaces": [ns], "registries": [USE1], "deletionPolicy": "Delete"}),
+    )
+    .await;
+    let key = access_key("fin");
+    let r = run(bin(&key).args(["refresh", &name, "--finalizers"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let obj = get_resource(&client, &name).await;
+    assert_eq!(obj.finalizers(), ["alchemy.com/cleanup"]);
+    assert!(secret(&client, &ns, "ecr-fin").await.is_some());
+
+    // Deleted: held by the finalizer; a refresh without --finalizers leaves
+    // it (and its Secret) alone and says whose it is.
+    let api = Api::<kubectl_ecrcreds::crd::ECRPullSecret>::all(client.clone());
+    api.delete(&name, &Default::default()).await.unwrap();
+    let r = run(bin(&key).args(["refresh", &name]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("ECRPullSecret {name} is being deleted; skipped")),
+        "{}",
+        r.stderr
+    );
+    assert!(secret(&client, &ns, "ecr-fin").await.is_some());
+    assert!(api.get_opt(&name).await.unwrap().is_some());
+
+    // With --finalizers the deletion finishes: Secret and our ServiceAccount
+    // entry removed, then the resource is gone.
+    let r = run(bin(&key).args(["refresh", &name, "--finalizers"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "ECRPullSecret {name} is being deleted: 2 of its objects removed, then its finalizer"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(secret(&client, &ns, "ecr-fin").await.is_none());
+    assert!(
+        !pull_secret_entries(&client, &ns, "default")
+            .await
+            .iter()
+            .any(|n| n == "ecr-fin")
+    );
+    eventually(std::time::Duration::from_secs(10), || async {
+        api.get_opt(&name).await.unwrap().is_none()
+    })
+    .await;
+}

@@ -199,9 +199,17 @@ pub fn build(args: &Args) -> Result<ECRPullSecret> {
             "no target namespaces: pass --namespaces, --namespace-selector or both".into(),
         ));
     }
-    for r in &args.registries {
-        Registry::parse(r).map_err(|e| invalid(format!("in --registries: {e}")))?;
-    }
+    // Written as parsed: `https://public.ecr.aws/` is `public.ecr.aws`, the
+    // form the schema takes.
+    let registries = args
+        .registries
+        .iter()
+        .map(|r| {
+            Registry::parse(r)
+                .map(|r| r.host)
+                .map_err(|e| invalid(format!("in --registries: {e}")))
+        })
+        .collect::<Result<Vec<_>>>()?;
     if let Some(i) = &args.refresh_interval {
         parse_interval(i).map_err(|e| invalid(format!("--refresh-interval: {e}")))?;
     }
@@ -252,7 +260,7 @@ pub fn build(args: &Args) -> Result<ECRPullSecret> {
         secret_name,
         namespaces: (!args.namespaces.is_empty()).then(|| args.namespaces.clone()),
         namespace_selector: selector,
-        registries: (!args.registries.is_empty()).then(|| args.registries.clone()),
+        registries: (!registries.is_empty()).then_some(registries),
         dual_stack_aliases: args.dual_stack_aliases.then_some(true),
         credentials,
         service_accounts: args

@@ -57,6 +57,7 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
 /// cluster that fails gets an `error:` line and fails the exit code, the
 /// others are still shown), or for JSON and YAML one entry per context.
 async fn run_several(global: &GlobalArgs, args: &Args, contexts: Vec<String>) -> Result<i32> {
+    super::refuse_names_of_several(args.output)?;
     let results = futures::future::join_all(contexts.iter().map(|c| async move {
         (
             c.clone(),
@@ -77,9 +78,6 @@ async fn run_several(global: &GlobalArgs, args: &Args, contexts: Vec<String>) ->
                             rows.push(std::iter::once(context.clone()).chain(row).collect());
                         }
                     }
-                    OutputFormat::Name => {
-                        rows.extend(items.iter().map(|r| vec![context.clone(), r.name_any()]))
-                    }
                     _ => {}
                 }
                 entries.push(serde_json::json!({"context": context, "items": items}));
@@ -92,11 +90,10 @@ async fn run_several(global: &GlobalArgs, args: &Args, contexts: Vec<String>) ->
         }
     }
     let text = match args.output {
-        OutputFormat::Json | OutputFormat::Yaml => output::structured(&entries, args.output),
-        OutputFormat::Name => rows
-            .iter()
-            .map(|r| format!("{}\t{}", r[0], output::resource_name(&r[1])))
-            .collect(),
+        // (-o name was refused above.)
+        OutputFormat::Json | OutputFormat::Yaml | OutputFormat::Name => {
+            output::structured(&entries, args.output)
+        }
         OutputFormat::Table | OutputFormat::Wide => {
             if rows.is_empty() {
                 if code == exit::OK {

@@ -69,6 +69,16 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// `-o name` prints bare names, which cannot say which cluster each is on.
+pub fn refuse_names_of_several(format: OutputFormat) -> Result<()> {
+    if format == OutputFormat::Name {
+        return Err(Error::Invalid(
+            "-o name cannot tell which cluster a name is on; with several contexts use -o json (an entry per context) or a table".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// The worst of several exit codes: a failure over a partial result over success.
 pub fn worst_exit(codes: impl IntoIterator<Item = i32>) -> i32 {
     codes
@@ -235,6 +245,11 @@ impl GlobalArgs {
         if !all {
             return Ok((self.context.len() > 1).then(|| self.context.clone()));
         }
+        self.all_contexts()
+    }
+
+    /// Every context of the kubeconfig, sorted.
+    fn all_contexts(&self) -> Result<Option<Vec<String>>> {
         if !self.context.is_empty() {
             return Err(Error::Invalid(
                 "--all-contexts and --context both name the clusters; give one of them".into(),

@@ -11,7 +11,7 @@ use super::{GlobalArgs, OutputFormat, exit};
 use crate::error::Result;
 use crate::kube_api;
 use crate::output;
-use crate::reconcile::{self, Pass, Progress, Report, SecretAccess};
+use crate::reconcile::{self, Lifecycle, Pass, Progress, Report, SecretAccess};
 
 /// Arguments of `refresh`.
 #[derive(Debug, clap::Args)]
@@ -46,6 +46,12 @@ pub struct Args {
     /// chart's CronJob mode grants).
     #[arg(long, value_enum, default_value = "read", value_name = "MODE")]
     pub secret_access: SecretAccess,
+    /// Keep the cleanup finalizer as the controller does: add it to resources with
+    /// deletionPolicy Delete, and finish the deletion of those being deleted (their Secrets
+    /// and ServiceAccount entries removed). For running without a controller (the Helm
+    /// chart's CronJob mode); without it, resources being deleted are skipped.
+    #[arg(long)]
+    pub finalizers: bool,
     /// Every context in the kubeconfig, at once (see --context for a few).
     #[arg(long)]
     pub all_contexts: bool,
@@ -65,6 +71,7 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
         output::print(&render(&reports, args.output))?;
         return Ok(exit_code(&reports));
     };
+    super::refuse_names_of_several(args.output)?;
     let results = futures::future::join_all(contexts.iter().map(|c| {
         let args = &args;
         async move {
@@ -86,7 +93,7 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
                 for row in table_rows(&reports, wide) {
                     rows.push(std::iter::once(context.clone()).chain(row).collect());
                 }
-                entries.push(serde_json::json!({"context": context, "resources": reports}));
+                entries.push(serde_json::json!({"context": context, "items": reports}));
             }
             Err(e) => {
                 eprintln!("error: context {context}: {e}");
@@ -96,23 +103,10 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
         }
     }
     let text = match args.output {
-        OutputFormat::Json | OutputFormat::Yaml => output::structured(&entries, args.output),
-        OutputFormat::Name => entries
-            .iter()
-            .flat_map(|e| {
-                let context = e["context"].as_str().unwrap_or_default().to_string();
-                e["resources"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(move |r| {
-                        format!(
-                            "{context}\t{}",
-                            output::resource_name(r["resource"].as_str().unwrap_or_default())
-                        )
-                    })
-            })
-            .collect(),
+        // (-o name was refused above.)
+        OutputFormat::Json | OutputFormat::Yaml | OutputFormat::Name => {
+            output::structured(&entries, args.output)
+        }
         OutputFormat::Table | OutputFormat::Wide if rows.is_empty() => String::new(),
         OutputFormat::Table | OutputFormat::Wide => {
             let mut headers = vec!["context"];
@@ -161,6 +155,28 @@ async fn refresh(global: &GlobalArgs, args: &Args, context: Option<&str>) -> Res
     let mut reports: Vec<Report> = Vec::new();
     for obj in &resources {
         let name = obj.name_any();
+        if args.finalizers {
+            match reconcile::upkeep(&runner, obj).await {
+                Ok(Lifecycle::Live) => {}
+                Ok(Lifecycle::Deleted(done)) => {
+                    eprintln!(
+                        "{prefix}ECRPullSecret {name} is being deleted: {} of its objects removed, then its finalizer",
+                        done.len()
+                    );
+                    continue;
+                }
+                Err(e) => {
+                    eprintln!("error: {prefix}ECRPullSecret {name}: {e}");
+                    reports.push(Report::stopped(obj, "FinalizerFailed", e.to_string()));
+                    continue;
+                }
+            }
+        } else if obj.metadata.deletion_timestamp.is_some() {
+            eprintln!(
+                "{prefix}ECRPullSecret {name} is being deleted; skipped (its cleanup is the controller's, or `refresh --finalizers`)"
+            );
+            continue;
+        }
         tracing::info!(resource = %name, context, "refreshing");
         let pass = reconcile::reconcile(
             &runner,

@@ -1,4 +1,5 @@
-//! One controller pass over one resource: deletion and finalizer upkeep, then
+//! One controller pass over one resource: deletion and finalizer upkeep (the
+//! shared [`reconcile::upkeep`]), then
 //! the shared reconcile (held back while the resource backs off), and when to
 //! come back.
 
@@ -11,9 +12,7 @@ use kube::runtime::controller::Action;
 
 use super::State;
 use super::wiring::{resource_trigger, trigger_hash};
-use crate::crd::{
-    DEFAULT_REFRESH_INTERVAL, DeletionPolicy, ECRPullSecret, FINALIZER, REFRESH_ANNOTATION,
-};
+use crate::crd::{DEFAULT_REFRESH_INTERVAL, ECRPullSecret, REFRESH_ANNOTATION};
 use crate::error::{Error, Result};
 use crate::kube_api;
 use crate::kube_api::watches::Guarded;
@@ -44,23 +43,14 @@ async fn reconcile_valid(obj: &ECRPullSecret, state: &State) -> Result<Action> {
     let started = Instant::now();
     let name = obj.name_any();
     let runner = &state.runner;
-    let has_finalizer = obj.finalizers().iter().any(|f| f == FINALIZER);
-    let wants_finalizer = obj.spec.deletion_policy() == DeletionPolicy::Delete;
 
-    if obj.metadata.deletion_timestamp.is_some() {
-        if has_finalizer {
-            if wants_finalizer {
-                let done = reconcile::clean_up(runner, &name, &obj.spec.secret_name).await?;
-                tracing::info!(resource = %name, objects = done.len(), "cleaned up before deletion");
-            }
-            kube_api::resources::set_finalizer(&runner.client, obj, false).await?;
+    if let reconcile::Lifecycle::Deleted(done) = reconcile::upkeep(runner, obj).await? {
+        if !done.is_empty() {
+            tracing::info!(resource = %name, objects = done.len(), "cleaned up before deletion");
         }
         // Gone: nothing about it is kept.
         state.forget(&name);
         return Ok(Action::await_change());
-    }
-    if wants_finalizer != has_finalizer {
-        kube_api::resources::set_finalizer(&runner.client, obj, wants_finalizer).await?;
     }
     if obj.spec.suspended() {
         tracing::debug!(resource = %name, "suspended");

@@ -253,7 +253,7 @@ pub enum TokenError {
     },
     /// AWS answered 403 or an auth error code.
     #[error(
-        "AWS rejected the credentials ({detail}) while fetching an ECR token in {region} with {creds}; check the keys and that they allow {actions}"
+        "AWS rejected the credentials ({detail}) while fetching an ECR token in {region} with {creds}; check {what} {actions}"
     )]
     Rejected {
         /// Region asked.
@@ -264,6 +264,8 @@ pub enum TokenError {
         detail: String,
         /// The IAM actions the call needs.
         actions: &'static str,
+        /// What to check: the keys, or the role.
+        what: &'static str,
     },
     /// STS refused the role.
     #[error("could not assume role {role} in {region} ({detail}); {hint}")]
@@ -278,7 +280,7 @@ pub enum TokenError {
         hint: &'static str,
     },
     /// The ServiceAccount token could not be had.
-    #[error("could not get a token for {account}: {detail}")]
+    #[error("no web identity token for {account}: {detail}")]
     WebIdentity {
         /// `namespace/name`.
         account: String,
@@ -621,6 +623,11 @@ impl TokenSource {
                 creds: creds_desc,
                 detail,
                 actions: scope.iam_actions(),
+                what: if creds.web_identity.is_some() || creds.key.role_arn.is_some() {
+                    "that the role allows"
+                } else {
+                    "the keys and that they allow"
+                },
             };
         }
         if code.as_deref().is_some_and(|c| c.contains("Throttl")) || status == Some(429) {

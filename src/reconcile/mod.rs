@@ -164,6 +164,39 @@ pub async fn reconcile(runner: &Runner, obj: &ECRPullSecret, pass: Pass<'_>) -> 
     finish::finish(runner, obj, &observed, &plan, done, &payload, &pass).await
 }
 
+/// What [`upkeep`] found a resource to be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lifecycle {
+    /// Not being deleted: its finalizer is as its `deletionPolicy` wants.
+    Live,
+    /// Being deleted: with `deletionPolicy: Delete`, these were removed, and
+    /// our finalizer is gone, so nothing more is to be done for it.
+    Deleted(Vec<CleanupItem>),
+}
+
+/// Finalizer upkeep, the same for every driver: a resource with
+/// `deletionPolicy: Delete` carries our finalizer; once it is being deleted,
+/// its Secrets and our ServiceAccount entries are removed, then the finalizer.
+pub async fn upkeep(runner: &Runner, obj: &ECRPullSecret) -> Result<Lifecycle> {
+    use kube::ResourceExt;
+    let has = obj.finalizers().iter().any(|f| f == crate::crd::FINALIZER);
+    let wants = obj.spec.deletion_policy() == crate::crd::DeletionPolicy::Delete;
+    if obj.metadata.deletion_timestamp.is_some() {
+        let mut done = Vec::new();
+        if has {
+            if wants {
+                done = clean_up(runner, &obj.name_any(), &obj.spec.secret_name).await?;
+            }
+            crate::kube_api::resources::set_finalizer(&runner.client, obj, false).await?;
+        }
+        return Ok(Lifecycle::Deleted(done));
+    }
+    if wants != has {
+        crate::kube_api::resources::set_finalizer(&runner.client, obj, wants).await?;
+    }
+    Ok(Lifecycle::Live)
+}
+
 /// Removes everything of a resource that is being deleted (`deletionPolicy:
 /// Delete`), in the way the runner's Secret access allows. Returns what was
 /// removed.

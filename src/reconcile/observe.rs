@@ -63,16 +63,17 @@ fn resolve_registries(
     default: Option<&Registry>,
 ) -> Result<Vec<Registry>, String> {
     let listed = spec.registries.as_deref().unwrap_or_default();
-    if listed.is_empty() {
-        return default.cloned().map(|r| vec![r]).ok_or_else(|| {
+    let mut out: Vec<Registry> = if listed.is_empty() {
+        vec![default.cloned().ok_or_else(|| {
             "no registry to write: set spec.registries, or start with --registry / REGISTRY"
                 .to_string()
-        });
-    }
-    let mut out: Vec<Registry> = listed
-        .iter()
-        .map(|h| Registry::parse(h))
-        .collect::<Result<_, _>>()?;
+        })?]
+    } else {
+        listed
+            .iter()
+            .map(|h| Registry::parse(h))
+            .collect::<Result<_, _>>()?
+    };
     if spec.dual_stack_aliases == Some(true) {
         let aliases: Vec<Registry> = out
             .iter()
@@ -368,9 +369,10 @@ async fn web_identity_role(
         Ok(None) => Err(unavailable(format!(
             "ServiceAccount {namespace}/{name} named in spec.credentials.serviceAccountRef not found; create it, or set spec.credentials.roleArn"
         ))),
-        Err(e @ Error::Kube { .. }) => Err(unavailable(format!(
-            "{e}; set spec.credentials.roleArn, or grant get on that ServiceAccount"
+        Err(e @ Error::Kube { .. }) if kube_api::is_forbidden(&e) => Err(unavailable(format!(
+            "{e}, or set spec.credentials.roleArn so the ServiceAccount need not be read"
         ))),
+        Err(e @ Error::Kube { .. }) => Err(unavailable(e.to_string())),
         Err(e) => Err(Halt::Failed(e)),
     }
 }
@@ -401,7 +403,7 @@ async fn web_identity(
                 .map_err(|e| {
                     let mut m = e.to_string();
                     if kube_api::is_forbidden(&e) {
-                        m.push_str("; the Helm chart grants tokens only of the ServiceAccounts listed in rbac.tokenServiceAccounts");
+                        m.push_str(" (with the Helm chart: list the ServiceAccount in rbac.tokenServiceAccounts)");
                     }
                     m
                 })
@@ -458,7 +460,20 @@ mod tests {
         let default = Registry::parse(b).unwrap();
         assert_eq!(
             resolve_registries(&spec(&[]), Some(&default)).unwrap(),
-            vec![default]
+            vec![default.clone()]
+        );
+        // Dual-stack aliases, for the listed hosts and for the default alike.
+        let mut aliased = spec(&[a]);
+        aliased.dual_stack_aliases = Some(true);
+        let hosts = |r: Vec<Registry>| r.into_iter().map(|r| r.host).collect::<Vec<_>>();
+        assert_eq!(
+            hosts(resolve_registries(&aliased, None).unwrap()),
+            vec!["444455556666.dkr-ecr.eu-west-1.on.aws", a]
+        );
+        aliased.registries = None;
+        assert_eq!(
+            hosts(resolve_registries(&aliased, Some(&default)).unwrap()),
+            vec!["111122223333.dkr-ecr.us-east-1.on.aws", b]
         );
         let none = resolve_registries(&spec(&[]), None).unwrap_err();
         assert!(none.contains("--registry"), "{none}");
