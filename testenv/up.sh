@@ -2,7 +2,8 @@
 # Starts the test environment on loopback and writes STATE_DIR/env.sh:
 #   etcd, kube-apiserver (RBAC on, token auth for an admin user),
 #   kube-controller-manager (service accounts, namespace deletion, garbage
-#   collection, Deployments and ReplicaSets, kube-root-ca.crt, node lifecycle),
+#   collection, Deployments and ReplicaSets, Jobs, kube-root-ca.crt, node
+#   lifecycle),
 #   the test ECR (moto for ECR and STS, with rotating, expiring tokens and a
 #   request log), the test registry under the ECR host names
 #   (testenv/registry.sh) and the test node (testenv/node.sh).
@@ -120,7 +121,7 @@ wait_for kube-apiserver 90 "${KCTL[@]}" get --raw /readyz
 # a minute for its kube-root-ca.crt (a Pod cannot start without it).
 start kube-controller-manager "$BIN/kube-controller-manager" \
   --kubeconfig "$STATE/kubeconfig" \
-  --controllers serviceaccount-controller,namespace-controller,garbage-collector-controller,deployment-controller,replicaset-controller,root-ca-certificate-publisher-controller,node-lifecycle-controller \
+  --controllers serviceaccount-controller,namespace-controller,garbage-collector-controller,deployment-controller,replicaset-controller,job-controller,root-ca-certificate-publisher-controller,node-lifecycle-controller \
   --root-ca-file "$PKI/ca.crt" \
   --bind-address 127.0.0.1 --secure-port 0 \
   --leader-elect=false \
