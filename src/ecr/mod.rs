@@ -1,8 +1,11 @@
-//! ECR registry hosts and authorization tokens.
+//! ECR registry hosts ([`hosts`]) and authorization tokens.
 //!
-//! One `GetAuthorizationToken` call is made per (credentials, region) group: a
-//! token is valid for every registry in its region that the credentials can
-//! reach, so asking once per namespace (as the original operator did) is waste.
+//! One `GetAuthorizationToken` call is made per (credentials, scope) group, a
+//! scope being a private region or ECR Public: a token is valid for every
+//! registry of its scope that the credentials can reach, so asking once per
+//! namespace (as the original operator did) is waste. Credentials are the
+//! default chain, keys from a Secret, or a ServiceAccount's web identity, with
+//! a role assumed on top where asked.
 //! Types that hold token or key material ([`Token`], [`ResolvedCredentials`],
 //! and the payload built from tokens) print nothing secret in `Debug`, and
 //! errors are built from AWS error codes, never from request or response
@@ -28,7 +31,7 @@ use tokio::sync::Mutex;
 
 use crate::crd::SecretRef;
 
-mod hosts;
+pub mod hosts;
 pub use hosts::{
     PARTITIONS, PUBLIC_HOST, Partition, Registry, Scope, Service, partition_of, schema_pattern,
     valid_region,
