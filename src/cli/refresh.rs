@@ -65,9 +65,6 @@ pub struct Args {
 pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
     let Some(contexts) = global.several_contexts(args.all_contexts)? else {
         let reports = refresh(global, &args, None).await?;
-        if reports.is_empty() {
-            eprintln!("No ECRPullSecret resources found.");
-        }
         output::print(&render(&reports, args.output))?;
         return Ok(exit_code(&reports));
     };
@@ -151,6 +148,9 @@ async fn refresh(global: &GlobalArgs, args: &Args, context: Option<&str>) -> Res
     let prefix = context
         .map(|c| format!("context {c}: "))
         .unwrap_or_default();
+    if resources.is_empty() {
+        eprintln!("{prefix}No ECRPullSecret resources found.");
+    }
     let progress = Progress::default();
     let mut reports: Vec<Report> = Vec::new();
     for obj in &resources {
