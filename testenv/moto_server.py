@@ -12,7 +12,8 @@ moto answers every AWS call (ECR, STS, ...). Two things are added around it:
 * ECR Public, which moto lacks: `ecr-public` GetAuthorizationToken is
   answered here in the shape of the AWS API reference (one authorizationData
   object, not a list), with a token issued like ECR's; other ecr-public
-  actions get UnsupportedCommandException.
+  actions get UnsupportedCommandException. With IAM checks on
+  (INITIAL_NO_AUTH_ACTION_COUNT=0, as for moto itself) every key is refused.
 * Tokens as ECR issues them. moto's own GetAuthorizationToken answer never
   changes and "expired" in 2015. When moto accepts a GetAuthorizationToken
   call, its authorization data is replaced by a new random password
@@ -182,6 +183,8 @@ class App:
         self.lock = threading.Lock()
         self.calls = []
         self.roles = {}  # access key id an STS answer handed out -> its role
+        # moto checks every key against its (empty) IAM when this is 0.
+        self.iam_enforced = os.environ.get("INITIAL_NO_AUTH_ACTION_COUNT") == "0"
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -189,6 +192,10 @@ class App:
             return self.admin(path, environ, start_response)
         call = self.record(environ)
         if call["service"] == "ecr-public":
+            if self.iam_enforced:
+                # As moto does for its own services with IAM checks on: it
+                # knows no keys, so every signed call is refused.
+                return reply(start_response, "403 Forbidden", {"__type": "UnrecognizedClientException", "message": "The security token included in the request is invalid."})
             if not call["accessKeyId"]:
                 return reply(start_response, "403 Forbidden", {"__type": "MissingAuthenticationTokenException", "message": "Missing Authentication Token"})
             if call["action"] != "GetAuthorizationToken":

@@ -373,6 +373,34 @@ async fn ecr_rejecting_the_keys_reads_as_rejected_credentials_and_writes_nothing
 }
 
 #[tokio::test]
+async fn ecr_public_rejecting_the_keys_names_ecr_public_and_its_iam_actions() {
+    install_crd();
+    let client = client().await;
+    let name = unique("reject-pub");
+    let ns = unique("reject-pub-ns");
+    namespaces(&client, &[&ns], &[]).await;
+    create_resource(
+        &client,
+        &name,
+        json!({"secretName": "ecr-reject", "namespaces": [ns], "registries": ["public.ecr.aws"]}),
+    )
+    .await;
+    let moto = PrivateMoto::start(&[("INITIAL_NO_AUTH_ACTION_COUNT", "0")]);
+    let r = run(bin("AKIABADKEY0000000001")
+        .env("AWS_SECRET_ACCESS_KEY", "bad-secret-key")
+        .env("AWS_ENDPOINT_URL", &moto.url)
+        .args(["refresh", &name]));
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr.trim(),
+        format!(
+            "error: ECRPullSecret {name}: AWS rejected the credentials (UnrecognizedClientException, HTTP 403) while fetching an ECR token in us-east-1 (ECR Public) with the AWS default credential chain; check the keys and that they allow ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken"
+        )
+    );
+    assert!(secret(&client, &ns, "ecr-reject").await.is_none());
+}
+
+#[tokio::test]
 async fn no_credentials_anywhere_names_the_sources_tried() {
     install_crd();
     let client = client().await;
