@@ -63,6 +63,9 @@ fn main() {
     std::process::exit(code);
 }
 
+/// Targets whose trace output prints request and response bodies.
+const NO_BODIES: &str = "aws_smithy_runtime=info,aws_smithy_runtime_api=info,aws_smithy_http_client=info,hyper=info,hyper_util=info,h2=info,rustls=info";
+
 /// Logs go to stderr; `RUST_LOG` overrides `-v`. Without `-v` there are none
 /// at all, not even the kube client's own error lines, which would repeat the
 /// `error:` sentence. The AWS SDK and kube client are kept at warn unless
@@ -72,14 +75,24 @@ fn init_tracing(verbose: u8, format: cli::LogFormat) {
         0 => "off",
         1 => "warn,kubectl_ecrcreds=info",
         2 => "info,kubectl_ecrcreds=debug",
-        // Even here, the AWS SDK's and HTTP client's trace output stays off:
-        // it prints request and response bodies, which hold tokens and the
-        // ServiceAccount token sent to STS.
-        _ => {
-            "debug,kubectl_ecrcreds=trace,aws_smithy_runtime=info,aws_smithy_runtime_api=info,aws_smithy_http_client=info,hyper=info,hyper_util=info,h2=info,rustls=info"
+        _ => "debug,kubectl_ecrcreds=trace",
+    };
+    // Whatever turns trace on (-vvv, or RUST_LOG unless it names a more
+    // specific target), the AWS SDK's and the HTTP stack's trace output stays
+    // off: it prints request and response bodies, which hold ECR tokens and
+    // the ServiceAccount token sent to STS.
+    let capped = |directives: &str| {
+        if directives.to_ascii_lowercase().contains("trace") {
+            format!("{directives},{NO_BODIES}")
+        } else {
+            directives.to_string()
         }
     };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(v) if !v.trim().is_empty() => EnvFilter::try_new(capped(&v)).ok(),
+        _ => None,
+    }
+    .unwrap_or_else(|| EnvFilter::new(capped(level)));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
