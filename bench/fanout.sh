@@ -8,6 +8,8 @@
 #   B. controller writing only the N Secrets (serviceAccounts: []), and
 #   L. the leanest client (examples/lean_apply.rs: server-side apply of the same
 #      N Secrets, same concurrency, nothing else): B/L is our ratio to the limit;
+#      Lt. the same client writing the small unlabelled Secret it wrote before
+#      2026-12-01 (LEAN_PAYLOAD=tiny), for comparison with earlier figures;
 #   L2. the leanest client writing the Secret and the default ServiceAccount's
 #      entry (one guarded JSON patch), before A: A/L2 is A's ratio to its limit;
 #   R. a one-shot `kubectl ecrcreds refresh` writing only the N Secrets;
@@ -112,6 +114,7 @@ for N in "${SIZES[@]}"; do
 
   # L: the leanest client, same N Secrets under another name.
   l_ms=$("$LEAN" bench- "$N" "$CONCURRENCY" ecr-lean)
+  lt_ms=$(LEAN_PAYLOAD=tiny "$LEAN" bench- "$N" "$CONCURRENCY" ecr-tiny)
 
   # R: one-shot refresh, only the Secrets.
   cat <<YAML | kubectl apply -f - >/dev/null
@@ -152,14 +155,15 @@ YAML
   kill "$CTL"; wait "$CTL" 2>/dev/null || true; CTL=""
 
   ratio=$(awk -v b="$b_ms" -v l="$l_ms" 'BEGIN {printf "%.2f", b / l}')
+  ratio_t=$(awk -v b="$b_ms" -v l="$lt_ms" 'BEGIN {printf "%.2f", b / l}')
   ratio2=$(awk -v a="$a_ms" -v l="$l2_ms" 'BEGIN {printf "%.2f", a / l}')
-  printf '| %s | %s ms | %s ms | %s ms | %s ms | %s | %s | %s ms | %s (+%s) | %s / %s | %s / %s | %s | %s | %s / %s ms | %s / %s / %s / %s / %s MiB | %s s |\n' \
-    "$N" "$a_ms" "$l2_ms" "$b_ms" "$l_ms" "$ratio" "$ratio2" "$r_ms" "$((t1 - t0))" "$((t2 - t1))" "$((e1 - e0))" "$((w1 - w0))" "$((e2 - e1))" "$((w2 - w1))" \
+  printf '| %s | %s ms | %s ms | %s ms | %s ms | %s | %s ms | %s | %s | %s ms | %s (+%s) | %s / %s | %s / %s | %s | %s | %s / %s ms | %s / %s / %s / %s / %s MiB | %s s |\n' \
+    "$N" "$a_ms" "$l2_ms" "$b_ms" "$l_ms" "$ratio" "$lt_ms" "$ratio_t" "$ratio2" "$r_ms" "$((t1 - t0))" "$((t2 - t1))" "$((e1 - e0))" "$((w1 - w0))" "$((e2 - e1))" "$((w2 - w1))" \
     "$idle_default" "$idle_resync" "$p_del" "$p_edit" "$rss_start" "$a_peak" "$idle" "$after_rss" "$idle_rss" "$a_cpu" | tee -a "$RESULTS"
   "$TESTENV_DIR/down.sh" "$STATE"; rm -rf "$STATE"; STATE=""
 done
 echo
 echo "secret access: $SECRET_ACCESS; idle window ${IDLE_S}s; resync $RESYNC"
-echo "| N | A: ready (Secret + SA) | L2: leanest, Secret + SA | B: ready (Secrets only) | L: leanest client | B/L | A/L2 | R: one-shot refresh | token calls (2nd cycle) | writes, 1st cycle (etcd / API) | writes, forced refresh (etcd / API) | idle, default: writes / lists / watches / gets per hour | idle, resync $RESYNC: per hour | repair: deleted / edited | RSS start / peak in A / 5 s after A / after P / restarted, idle | CPU in A |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| N | A: ready (Secret + SA) | L2: leanest, Secret + SA | B: ready (Secrets only) | L: leanest client | B/L | Lt: leanest, tiny Secret | B/Lt | A/L2 | R: one-shot refresh | token calls (2nd cycle) | writes, 1st cycle (etcd / API) | writes, forced refresh (etcd / API) | idle, default: writes / lists / watches / gets per hour | idle, resync $RESYNC: per hour | repair: deleted / edited | RSS start / peak in A / 5 s after A / after P / restarted, idle | CPU in A |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 cat "$RESULTS"
