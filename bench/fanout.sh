@@ -102,11 +102,15 @@ for N in "${SIZES[@]}"; do
   sleep 2
   w1=$(api_writes); e1=$(etcd_writes); t1=$(token_calls); a_cpu=$(awk -v a="$(cpu_s "$CTL")" -v b="$cpu0" 'BEGIN {printf "%.2f", a - b}')
   a_peak=$(mib "$CTL" VmHWM)
-  kubectl annotate ecrps bench-a alchemy.com/refresh-requested-at="$(date +%s%N)" --overwrite >/dev/null
+  asked="$(date +%s%N)"
+  kubectl annotate ecrps bench-a alchemy.com/refresh-requested-at="$asked" --overwrite >/dev/null
   sleep 4
   w2=$(api_writes); e2=$(etcd_writes); t2=$(token_calls)
   sleep 5
   idle=$(mib "$CTL" VmRSS)
+  # B must not overlap that forced cycle: at 5000 namespaces it outlasts the
+  # 9 s above (its status echoes the request when the pass is done).
+  until [[ "$(kubectl get ecrps bench-a -o jsonpath='{.status.lastRefreshRequest}')" == "$asked" ]]; do sleep 0.5; done
 
   # B: only the Secrets, for the ratio to the leanest client.
   b_ms=$("$PROBE" bench-b ecr-b '[]' "$N")
