@@ -326,6 +326,9 @@ async fn the_release_image_runs_from_the_chart_on_the_node_and_does_the_whole_jo
             "aws": {"region": "us-east-1", "credentials": {"secretName": "aws-creds"}},
             "controller": {
                 "logFormat": "text",
+                // Only this test's resources: the CronJob test beside it has
+                // resources of its own (and one no runner may touch).
+                "selector": format!("ecrcreds-test={id}"),
                 "extraEnv": [
                     {"name": "AWS_ENDPOINT_URL", "value": format!("http://{ECR_NAME}:{moto_port}")},
                     {"name": "AWS_EC2_METADATA_DISABLED", "value": "true"},
