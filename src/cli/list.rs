@@ -101,11 +101,7 @@ async fn run_several(global: &GlobalArgs, args: &Args, contexts: Vec<String>) ->
                 }
                 return Ok(code);
             }
-            let mut headers = vec!["context"];
-            headers.extend(headers_for(args.output == OutputFormat::Wide));
-            let mut t = output::table(&headers);
-            t.add_rows(rows);
-            output::lines(&t)
+            super::context_table(&headers_for(args.output == OutputFormat::Wide), rows)
         }
     };
     output::print(&text)?;

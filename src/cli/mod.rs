@@ -79,6 +79,16 @@ pub fn refuse_names_of_several(format: OutputFormat) -> Result<()> {
     Ok(())
 }
 
+/// One table over several clusters: a CONTEXT column before `headers`; each
+/// row starts with its context.
+pub fn context_table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut all = vec!["context"];
+    all.extend_from_slice(headers);
+    let mut t = crate::output::table(&all);
+    t.add_rows(rows);
+    crate::output::lines(&t)
+}
+
 /// The worst of several exit codes: a failure over a partial result over success.
 pub fn worst_exit(codes: impl IntoIterator<Item = i32>) -> i32 {
     codes

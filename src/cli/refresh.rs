@@ -106,11 +106,7 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<i32> {
         }
         OutputFormat::Table | OutputFormat::Wide if rows.is_empty() => String::new(),
         OutputFormat::Table | OutputFormat::Wide => {
-            let mut headers = vec!["context"];
-            headers.extend(headers_for(args.output == OutputFormat::Wide));
-            let mut t = output::table(&headers);
-            t.add_rows(rows);
-            output::lines(&t)
+            super::context_table(&headers_for(args.output == OutputFormat::Wide), rows)
         }
     };
     output::print(&text)?;
