@@ -29,6 +29,11 @@ pub const REFRESH_ANNOTATION: &str = "alchemy.com/refresh-requested-at";
 /// entries are removed before the resource goes.
 pub const FINALIZER: &str = "alchemy.com/cleanup";
 
+/// A DNS-1123 subdomain (Secret and ServiceAccount names), as the schema checks it.
+const DNS_SUBDOMAIN: &str = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+/// A DNS-1123 label (namespace names), as the schema checks it.
+const DNS_LABEL: &str = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
 /// Default refresh interval: the original operator's fixed timer.
 pub const DEFAULT_REFRESH_INTERVAL: Duration = Duration::from_secs(6 * 3600);
 /// Shortest refresh interval the schema accepts.
@@ -64,7 +69,7 @@ pub struct ECRPullSecretSpec {
     /// Name of the Secret written into every target namespace (a DNS-1123 subdomain).
     #[schemars(
         length(min = 1, max = 253),
-        regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+        regex(pattern = DNS_SUBDOMAIN)
     )]
     pub secret_name: String,
 
@@ -73,7 +78,7 @@ pub struct ECRPullSecretSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(inner(
         length(min = 1, max = 63),
-        regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+        regex(pattern = DNS_LABEL)
     ))]
     #[schemars(extend("x-kubernetes-list-type" = "set"))]
     pub namespaces: Option<Vec<String>>,
@@ -182,13 +187,13 @@ pub struct SecretRef {
     /// Name of the Secret.
     #[schemars(
         length(min = 1, max = 253),
-        regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+        regex(pattern = DNS_SUBDOMAIN)
     )]
     pub name: String,
     /// Namespace of the Secret.
     #[schemars(
         length(min = 1, max = 63),
-        regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+        regex(pattern = DNS_LABEL)
     )]
     pub namespace: String,
 }
@@ -199,13 +204,13 @@ pub struct ServiceAccountRef {
     /// Name of the ServiceAccount.
     #[schemars(
         length(min = 1, max = 253),
-        regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+        regex(pattern = DNS_SUBDOMAIN)
     )]
     pub name: String,
     /// Namespace of the ServiceAccount.
     #[schemars(
         length(min = 1, max = 63),
-        regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+        regex(pattern = DNS_LABEL)
     )]
     pub namespace: String,
     /// Audience of the token, as the IAM OIDC provider expects. Default
