@@ -11,20 +11,28 @@
 #      Lt. the same client writing the small unlabelled Secret it wrote before
 #      2026-12-01 (LEAN_PAYLOAD=tiny), for comparison with earlier figures;
 #   L2. the leanest client writing the Secret and the default ServiceAccount's
-#      entry (one guarded JSON patch), before A: A/L2 is A's ratio to its limit;
+#      entry (one guarded JSON patch), once before A and once after it (then
+#      appending, as A did): A/L2 is A's ratio to their mean. L likewise runs
+#      before and after B. Bracketing each timed run this way keeps a drift of
+#      the shared machine's speed out of the ratio;
 #   R. a one-shot `kubectl ecrcreds refresh` writing only the N Secrets;
 #   I. idle: every request the controller sends over IDLE_S seconds with
 #      nothing changing (the API server's audit log, user counted-admin), as
 #      run by default (no resync) and again with --resync RESYNC; idle RSS;
 #   P. repair: a deleted Secret and an edited one, until they are back.
 # Times A and B are taken by examples/ready_probe.rs: it creates the resource
-# and watches it until its status says N/N ready, in one process.
+# and watches it until its status says N/N ready, in one process. A's first
+# pass is also split into its phases (observe: every read and the token fetch;
+# execute: the writes; finish: status and Event), from the controller's debug
+# log. The test ECR is asked for a token once before anything is timed: moto's
+# first call in a region is slow (~0.35 s) for its own reasons, not ECR's.
 # Writes are counted twice: the API server's write requests, and the objects it
 # actually changed in etcd (an apply that changes nothing never reaches etcd).
 # The idle windows run a restarted controller as counted-admin, whose every
 # request the API server's audit log records; everything timed runs as the
 # plain admin (audit logging of every request doubled the leanest client's
 # time at 5000 namespaces).
+# B/L and A/L2 are against the mean of the two L and the two L2 runs.
 # Usage: [SECRET_ACCESS=named|read] [IDLE_S=120] [RESYNC=30s] bench/fanout.sh [N...]
 #        (defaults: named, the chart's default; 100 1000 5000)
 set -euo pipefail
@@ -59,7 +67,7 @@ idle_requests() { # writes lists watches gets the controller sent in [from_ms, t
 start_controller() { # KUBECONFIG [flags]: kubeconfig-counted for the idle windows
   local kubeconfig="$1"; shift
   # MALLOC_ARENA_MAX as chart/templates/deployment.yaml sets it.
-  KUBECONFIG="$kubeconfig" MALLOC_ARENA_MAX=1 "$BIN" controller --leader-elect=false --metrics-addr 127.0.0.1:0 \
+  KUBECONFIG="$kubeconfig" MALLOC_ARENA_MAX=1 RUST_LOG=kubectl_ecrcreds=debug "$BIN" controller --leader-elect=false --metrics-addr 127.0.0.1:0 \
     --concurrency "$CONCURRENCY" --secret-access "$SECRET_ACCESS" -l bench=controller "$@" >>"$STATE/controller.log" 2>&1 &
   CTL=$!
 }
@@ -68,6 +76,11 @@ repair_ms() { # runs "$@", then waits until Secret bench-1/ecr-a holds its data 
   local want s; want=$(secret_data); s=$(now_ms); "$@" >/dev/null
   until [[ "$(secret_data)" == "$want" ]]; do sleep 0.05; done
   echo $(( $(now_ms) - s ))
+}
+phases() { # RESOURCE: observe / execute / finish ms of its first pass, from the debug log
+  sed 's/\x1b\[[0-9;]*m//g' "$STATE/controller.log" | awk -v r="resource=$1" '/pass phases/ && index($0, r " ") {
+    for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+    printf "%s / %s / %s ms", v["observe_ms"], v["execute_ms"], v["finish_ms"]; exit }'
 }
 token_calls() { curl -s "$AWS_ENDPOINT_URL/_ecrcreds/calls" | python3 -c 'import json,sys; print(sum(1 for c in json.load(sys.stdin)["calls"] if c["action"]=="GetAuthorizationToken"))'; }
 
@@ -89,6 +102,19 @@ for N in "${SIZES[@]}"; do
   kubectl apply -f "$STATE/ns.yaml" >/dev/null
   until [[ "$(kubectl get sa -A --field-selector metadata.name=default --no-headers 2>/dev/null | grep -c '^bench-')" -ge "$N" ]]; do sleep 0.5; done
 
+  # Wake the test ECR in both regions (a one-shot refresh into one namespace).
+  cat <<YAML | kubectl apply -f - >/dev/null
+apiVersion: alchemy.com/v1alpha1
+kind: ECRPullSecret
+metadata: {name: bench-warm}
+spec:
+  secretName: ecr-warm
+  namespaces: [default]
+  registries: [111122223333.dkr.ecr.us-east-1.amazonaws.com, 444455556666.dkr.ecr.eu-west-1.amazonaws.com]
+  serviceAccounts: []
+YAML
+  "$BIN" refresh bench-warm -o name >/dev/null
+
   # L2 first, while the ServiceAccounts have no imagePullSecrets yet, as A finds them.
   l2_ms=$("$LEAN" bench- "$N" "$CONCURRENCY" ecr-lean2 default)
 
@@ -100,8 +126,12 @@ for N in "${SIZES[@]}"; do
   w0=$(api_writes); e0=$(etcd_writes); t0=$(token_calls)
   a_ms=$("$PROBE" bench-a ecr-a '["default"]' "$N")
   sleep 2
+  a_phases=$(phases bench-a)
   w1=$(api_writes); e1=$(etcd_writes); t1=$(token_calls); a_cpu=$(awk -v a="$(cpu_s "$CTL")" -v b="$cpu0" 'BEGIN {printf "%.2f", a - b}')
   a_peak=$(mib "$CTL" VmHWM)
+  # L2 again, now appending to the lists A wrote to (the controller sees these
+  # ServiceAccount events too, as it saw its own during A).
+  l2b_ms=$(LEAN_SA=append "$LEAN" bench- "$N" "$CONCURRENCY" ecr-lean2b default)
   asked="$(date +%s%N)"
   kubectl annotate ecrps bench-a alchemy.com/refresh-requested-at="$asked" --overwrite >/dev/null
   sleep 4
@@ -112,12 +142,12 @@ for N in "${SIZES[@]}"; do
   # 9 s above (its status echoes the request when the pass is done).
   until [[ "$(kubectl get ecrps bench-a -o jsonpath='{.status.lastRefreshRequest}')" == "$asked" ]]; do sleep 0.5; done
 
+  # L, B, L again: the leanest client around B, the same N Secrets under other names.
+  la_ms=$("$LEAN" bench- "$N" "$CONCURRENCY" ecr-lean)
   # B: only the Secrets, for the ratio to the leanest client.
   b_ms=$("$PROBE" bench-b ecr-b '[]' "$N")
   peak=$(mib "$CTL" VmHWM)
-
-  # L: the leanest client, same N Secrets under another name.
-  l_ms=$("$LEAN" bench- "$N" "$CONCURRENCY" ecr-lean)
+  lb_ms=$("$LEAN" bench- "$N" "$CONCURRENCY" ecr-leanb)
   lt_ms=$(LEAN_PAYLOAD=tiny "$LEAN" bench- "$N" "$CONCURRENCY" ecr-tiny)
 
   # R: one-shot refresh, only the Secrets.
@@ -158,16 +188,16 @@ YAML
   idle_resync=$(idle_requests "$i0" "$i1")
   kill "$CTL"; wait "$CTL" 2>/dev/null || true; CTL=""
 
-  ratio=$(awk -v b="$b_ms" -v l="$l_ms" 'BEGIN {printf "%.2f", b / l}')
+  ratio=$(awk -v b="$b_ms" -v x="$la_ms" -v y="$lb_ms" 'BEGIN {printf "%.2f", 2 * b / (x + y)}')
   ratio_t=$(awk -v b="$b_ms" -v l="$lt_ms" 'BEGIN {printf "%.2f", b / l}')
-  ratio2=$(awk -v a="$a_ms" -v l="$l2_ms" 'BEGIN {printf "%.2f", a / l}')
-  printf '| %s | %s ms | %s ms | %s ms | %s ms | %s | %s ms | %s | %s | %s ms | %s (+%s) | %s / %s | %s / %s | %s | %s | %s / %s ms | %s / %s / %s / %s / %s MiB | %s s |\n' \
-    "$N" "$a_ms" "$l2_ms" "$b_ms" "$l_ms" "$ratio" "$lt_ms" "$ratio_t" "$ratio2" "$r_ms" "$((t1 - t0))" "$((t2 - t1))" "$((e1 - e0))" "$((w1 - w0))" "$((e2 - e1))" "$((w2 - w1))" \
+  ratio2=$(awk -v a="$a_ms" -v x="$l2_ms" -v y="$l2b_ms" 'BEGIN {printf "%.2f", 2 * a / (x + y)}')
+  printf '| %s | %s ms | %s | %s / %s ms | %s ms | %s / %s ms | %s | %s ms | %s | %s | %s ms | %s (+%s) | %s / %s | %s / %s | %s | %s | %s / %s ms | %s / %s / %s / %s / %s MiB | %s s |\n' \
+    "$N" "$a_ms" "$a_phases" "$l2_ms" "$l2b_ms" "$b_ms" "$la_ms" "$lb_ms" "$ratio" "$lt_ms" "$ratio_t" "$ratio2" "$r_ms" "$((t1 - t0))" "$((t2 - t1))" "$((e1 - e0))" "$((w1 - w0))" "$((e2 - e1))" "$((w2 - w1))" \
     "$idle_default" "$idle_resync" "$p_del" "$p_edit" "$rss_start" "$a_peak" "$idle" "$after_rss" "$idle_rss" "$a_cpu" | tee -a "$RESULTS"
   "$TESTENV_DIR/down.sh" "$STATE"; rm -rf "$STATE"; STATE=""
 done
 echo
 echo "secret access: $SECRET_ACCESS; idle window ${IDLE_S}s; resync $RESYNC"
-echo "| N | A: ready (Secret + SA) | L2: leanest, Secret + SA | B: ready (Secrets only) | L: leanest client | B/L | Lt: leanest, tiny Secret | B/Lt | A/L2 | R: one-shot refresh | token calls (2nd cycle) | writes, 1st cycle (etcd / API) | writes, forced refresh (etcd / API) | idle, default: writes / lists / watches / gets per hour | idle, resync $RESYNC: per hour | repair: deleted / edited | RSS start / peak in A / 5 s after A / after P / restarted, idle | CPU in A |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| N | A: ready (Secret + SA) | A's first pass: observe / execute / finish | L2: leanest, Secret + SA, before / after A | B: ready (Secrets only) | L: leanest client, before / after B | B/L | Lt: leanest, tiny Secret | B/Lt | A/L2 | R: one-shot refresh | token calls (2nd cycle) | writes, 1st cycle (etcd / API) | writes, forced refresh (etcd / API) | idle, default: writes / lists / watches / gets per hour | idle, resync $RESYNC: per hour | repair: deleted / edited | RSS start / peak in A / 5 s after A / after P / restarted, idle | CPU in A |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 cat "$RESULTS"

@@ -15,7 +15,9 @@
 //! With a SERVICE_ACCOUNT it also adds the Secret to that ServiceAccount's
 //! imagePullSecrets in each namespace, with the one guarded JSON patch the
 //! controller sends when the list is absent (test null, add): the limit for
-//! the controller's default job, Secret and ServiceAccount entry.
+//! the controller's default job, Secret and ServiceAccount entry. With
+//! LEAN_SA=append it sends the patch the controller sends when the list is
+//! there (add at its end), for a run after another writer made the lists.
 //!
 //! Usage: cargo run --release --example lean_apply -- PREFIX COUNT CONCURRENCY SECRET_NAME [SERVICE_ACCOUNT]
 
@@ -46,6 +48,7 @@ async fn main() -> anyhow_free::Result {
     let concurrency: usize = concurrency.parse()?;
     let client = Client::try_default().await?;
     let tiny = std::env::var("LEAN_PAYLOAD").is_ok_and(|v| v == "tiny");
+    let append = std::env::var("LEAN_SA").is_ok_and(|v| v == "append");
     let like_ours = like_the_controllers(name);
     let start = Instant::now();
     let results: Vec<Result<(), kube::Error>> = stream::iter(1..=count)
@@ -67,10 +70,16 @@ async fn main() -> anyhow_free::Result {
                     )
                     .await?;
                 if let Some(account) = account {
-                    let ops = serde_json::json!([
-                        {"op": "test", "path": "/imagePullSecrets", "value": null},
-                        {"op": "add", "path": "/imagePullSecrets", "value": [{"name": name}]},
-                    ]);
+                    let ops = if append {
+                        serde_json::json!([
+                            {"op": "add", "path": "/imagePullSecrets/-", "value": {"name": name}},
+                        ])
+                    } else {
+                        serde_json::json!([
+                            {"op": "test", "path": "/imagePullSecrets", "value": null},
+                            {"op": "add", "path": "/imagePullSecrets", "value": [{"name": name}]},
+                        ])
+                    };
                     let patch: json_patch::Patch =
                         serde_json::from_value(ops).expect("valid JSON patch");
                     Api::<ServiceAccount>::namespaced(client, &ns)

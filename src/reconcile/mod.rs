@@ -154,14 +154,27 @@ pub async fn reconcile(runner: &Runner, obj: &ECRPullSecret, pass: Pass<'_>) -> 
             schedule: Schedule::default(),
         });
     }
+    let started = std::time::Instant::now();
     let (observed, payload) = match observe::observe(runner, obj, &pass).await {
         Ok(seen) => seen,
         Err(observe::Halt::Stop(stop)) => return finish::stopped(runner, obj, stop).await,
         Err(observe::Halt::Failed(e)) => return Err(e),
     };
+    let observed_at = started.elapsed();
     let plan = plan::plan(&observed, &payload);
     let done = execute::execute(runner, &observed, &plan, &payload, pass.progress).await;
-    finish::finish(runner, obj, &observed, &plan, done, &payload, &pass).await
+    let executed_at = started.elapsed();
+    let outcome = finish::finish(runner, obj, &observed, &plan, done, &payload, &pass).await;
+    // Where a pass spends its time, for `-vv` (debug) and benchmarks.
+    tracing::debug!(
+        resource = %observed.wanted.resource,
+        namespaces = plan.namespaces.len(),
+        observe_ms = observed_at.as_millis() as u64,
+        execute_ms = (executed_at - observed_at).as_millis() as u64,
+        finish_ms = (started.elapsed() - executed_at).as_millis() as u64,
+        "pass phases"
+    );
+    outcome
 }
 
 /// What [`upkeep`] found a resource to be.
