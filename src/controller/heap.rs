@@ -25,10 +25,20 @@ pub fn pass_ended() {
     PASS_ENDED.notify_one();
 }
 
-/// Trims the heap once passes have settled, for as long as it runs.
+/// How long the HTTP client keeps an idle connection open (hyper's pool
+/// default, which kube's client keeps). A pass opens one connection per write
+/// in flight (HTTP/1.1); they are closed this long after it, and only then is
+/// their memory free to give back.
+const POOL_IDLE: Duration = Duration::from_secs(90);
+
+/// Trims the heap once passes have settled, and again once the connections
+/// they opened have been closed, for as long as it runs.
 pub async fn trim_after_passes() {
+    let mut woken = false;
     loop {
-        PASS_ENDED.notified().await;
+        if !woken {
+            PASS_ENDED.notified().await;
+        }
         // Wait out the burst: each new pass restarts the wait, up to a bound
         // (passes that never pause for a second still get trimmed).
         let burst = tokio::time::Instant::now();
@@ -38,6 +48,14 @@ pub async fn trim_after_passes() {
                 .is_ok()
         {}
         trim();
+        // A pass ending meanwhile starts over; otherwise the pool has closed
+        // the pass's connections by now.
+        woken = tokio::time::timeout(POOL_IDLE + 2 * SETTLE, PASS_ENDED.notified())
+            .await
+            .is_ok();
+        if !woken {
+            trim();
+        }
     }
 }
 
