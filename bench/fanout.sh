@@ -20,7 +20,7 @@
 #      nothing changing (the API server's audit log, user counted-admin), as
 #      run by default (no resync) and again with --resync RESYNC; idle RSS;
 #   P. repair: a deleted Secret and an edited one, until they are back; RSS
-#      5 s and 100 s after (the HTTP client closes idle connections at 90 s).
+#      5 s and 100 s after (the API server closes idle connections at 90 s).
 # Times A and B are taken by examples/ready_probe.rs: it creates the resource
 # and watches it until its status says N/N ready, in one process. A's first
 # pass is also split into its phases (observe: every read and the token fetch;
@@ -172,7 +172,7 @@ YAML
   p_edit=$(repair_ms kubectl -n bench-1 patch secret ecr-a -p '{"data":{".dockerconfigjson":"e30="}}')
   sleep 5
   after_rss=$(mib "$CTL" VmRSS)
-  # Idle after work: the pass's connections stay pooled for 90 s.
+  # Idle after work: the API server closes the pass's idle connections after 90 s.
   sleep 95
   late_rss=$(mib "$CTL" VmRSS)
   kill "$CTL"; wait "$CTL" 2>/dev/null || true; CTL=""

@@ -5,8 +5,9 @@
 //! the pass ends, but glibc's allocator keeps freed pages mapped, so without
 //! this the idle controller's RSS stays at the largest pass's high-water mark
 //! (measured: 47 MiB at 5000 namespaces, for under 20 MiB live). After passes
-//! settle, `malloc_trim` returns the free pages. Elsewhere (musl, other
-//! systems) there is nothing to do.
+//! settle, `malloc_trim` returns the free pages, and again once the pass's
+//! idle connections have been closed. Elsewhere (musl, other systems) there is
+//! nothing to do.
 
 use std::time::Duration;
 
@@ -25,11 +26,12 @@ pub fn pass_ended() {
     PASS_ENDED.notify_one();
 }
 
-/// How long the HTTP client keeps an idle connection open (hyper's pool
-/// default, which kube's client keeps). A pass opens one connection per write
-/// in flight (HTTP/1.1); they are closed this long after it, and only then is
+/// How long kube-apiserver keeps an idle connection open (its HTTP server's
+/// `IdleTimeout`). A pass opens one connection per write in flight (kube's
+/// client speaks HTTP/1.1, and its pool runs no idle timer of its own); they
+/// are closed by the API server this long after the pass, and only then is
 /// their memory free to give back.
-const POOL_IDLE: Duration = Duration::from_secs(90);
+const SERVER_IDLE: Duration = Duration::from_secs(90);
 
 /// Trims the heap once passes have settled, and again once the connections
 /// they opened have been closed, for as long as it runs.
@@ -48,9 +50,9 @@ pub async fn trim_after_passes() {
                 .is_ok()
         {}
         trim();
-        // A pass ending meanwhile starts over; otherwise the pool has closed
-        // the pass's connections by now.
-        woken = tokio::time::timeout(POOL_IDLE + 2 * SETTLE, PASS_ENDED.notified())
+        // A pass ending meanwhile starts over; otherwise the API server has
+        // closed the pass's connections by now.
+        woken = tokio::time::timeout(SERVER_IDLE + 2 * SETTLE, PASS_ENDED.notified())
             .await
             .is_ok();
         if !woken {
