@@ -33,7 +33,6 @@
 # request the API server's audit log records; everything timed runs as the
 # plain admin (audit logging of every request doubled the leanest client's
 # time at 5000 namespaces).
-# B/L and A/L2 are against the mean of the two L and the two L2 runs.
 # Usage: [SECRET_ACCESS=named|read] [IDLE_S=120] [RESYNC=30s] bench/fanout.sh [N...]
 #        (defaults: named, the chart's default; 100 1000 5000)
 set -euo pipefail
@@ -83,6 +82,21 @@ phases() { # RESOURCE: observe / execute / finish ms of its first pass, from the
     for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
     printf "%s / %s / %s ms", v["observe_ms"], v["execute_ms"], v["finish_ms"]; exit }'
 }
+secrets_only() { # NAME SECRET_NAME TARGETS: a resource writing only its Secrets, in TARGETS (a spec line)
+  cat <<YAML | kubectl apply -f - >/dev/null
+apiVersion: alchemy.com/v1alpha1
+kind: ECRPullSecret
+metadata: {name: $1}
+spec:
+  secretName: $2
+  $3
+  registries: [111122223333.dkr.ecr.us-east-1.amazonaws.com, 444455556666.dkr.ecr.eu-west-1.amazonaws.com]
+  serviceAccounts: []
+YAML
+}
+over_mean() { # T X Y: T over the mean of X and Y
+  awk -v t="$1" -v x="$2" -v y="$3" 'BEGIN {printf "%.2f", 2 * t / (x + y)}'
+}
 token_calls() { curl -s "$AWS_ENDPOINT_URL/_ecrcreds/calls" | python3 -c 'import json,sys; print(sum(1 for c in json.load(sys.stdin)["calls"] if c["action"]=="GetAuthorizationToken"))'; }
 
 RESULTS="$(mktemp)"
@@ -104,16 +118,7 @@ for N in "${SIZES[@]}"; do
   until [[ "$(kubectl get sa -A --field-selector metadata.name=default --no-headers 2>/dev/null | grep -c '^bench-')" -ge "$N" ]]; do sleep 0.5; done
 
   # Wake the test ECR in both regions (a one-shot refresh into one namespace).
-  cat <<YAML | kubectl apply -f - >/dev/null
-apiVersion: alchemy.com/v1alpha1
-kind: ECRPullSecret
-metadata: {name: bench-warm}
-spec:
-  secretName: ecr-warm
-  namespaces: [default]
-  registries: [111122223333.dkr.ecr.us-east-1.amazonaws.com, 444455556666.dkr.ecr.eu-west-1.amazonaws.com]
-  serviceAccounts: []
-YAML
+  secrets_only bench-warm ecr-warm 'namespaces: [default]'
   "$BIN" refresh bench-warm -o name >/dev/null
 
   # L2 first, while the ServiceAccounts have no imagePullSecrets yet, as A finds them.
@@ -153,16 +158,7 @@ YAML
   lt_ms=$(LEAN_PAYLOAD=tiny "$LEAN" bench- "$N" "$CONCURRENCY" ecr-tiny)
 
   # R: one-shot refresh, only the Secrets.
-  cat <<YAML | kubectl apply -f - >/dev/null
-apiVersion: alchemy.com/v1alpha1
-kind: ECRPullSecret
-metadata: {name: bench-r}
-spec:
-  secretName: ecr-r
-  namespaceSelector: {matchLabels: {bench: "yes"}}
-  registries: [111122223333.dkr.ecr.us-east-1.amazonaws.com, 444455556666.dkr.ecr.eu-west-1.amazonaws.com]
-  serviceAccounts: []
-YAML
+  secrets_only bench-r ecr-r 'namespaceSelector: {matchLabels: {bench: "yes"}}'
   s=$(now_ms); "$BIN" refresh bench-r -o name --concurrency "$CONCURRENCY" >/dev/null 2>&1; r_ms=$(( $(now_ms) - s ))
 
   # P: repair, a deleted Secret and then an edited one. The controller has
@@ -193,9 +189,9 @@ YAML
   idle_resync=$(idle_requests "$i0" "$i1")
   kill "$CTL"; wait "$CTL" 2>/dev/null || true; CTL=""
 
-  ratio=$(awk -v b="$b_ms" -v x="$la_ms" -v y="$lb_ms" 'BEGIN {printf "%.2f", 2 * b / (x + y)}')
+  ratio=$(over_mean "$b_ms" "$la_ms" "$lb_ms")
   ratio_t=$(awk -v b="$b_ms" -v l="$lt_ms" 'BEGIN {printf "%.2f", b / l}')
-  ratio2=$(awk -v a="$a_ms" -v x="$l2_ms" -v y="$l2b_ms" 'BEGIN {printf "%.2f", 2 * a / (x + y)}')
+  ratio2=$(over_mean "$a_ms" "$l2_ms" "$l2b_ms")
   printf '| %s | %s ms | %s | %s / %s ms | %s ms | %s / %s ms | %s | %s ms | %s | %s | %s ms | %s (+%s) | %s / %s | %s / %s | %s | %s | %s / %s ms | %s / %s / %s / %s / %s / %s MiB | %s s |\n' \
     "$N" "$a_ms" "$a_phases" "$l2_ms" "$l2b_ms" "$b_ms" "$la_ms" "$lb_ms" "$ratio" "$lt_ms" "$ratio_t" "$ratio2" "$r_ms" "$((t1 - t0))" "$((t2 - t1))" "$((ea - e0))" "$((wa - w0))" "$((e2 - e1))" "$((w2 - w1))" \
     "$idle_default" "$idle_resync" "$p_del" "$p_edit" "$rss_start" "$a_peak" "$idle" "$after_rss" "$late_rss" "$idle_rss" "$a_cpu" | tee -a "$RESULTS"
