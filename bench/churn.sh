@@ -7,24 +7,11 @@
 # (ecrcreds_memory_entries) at 0, every STEP cycles and at the end.
 # Usage: bench/churn.sh [CYCLES] [STEP]     (defaults: 1000 500)
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../testenv/lib.sh"
-cd "$REPO_DIR"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 CYCLES="${1:-1000}" STEP="${2:-500}"
 
-"$TESTENV_DIR/build.sh"
-cargo build --release --quiet --bin kubectl-ecrcreds --example churn
-BIN="$REPO_DIR/target/release/kubectl-ecrcreds"
-STATE="$(mktemp -d "${TMPDIR:-/tmp}/ecrcreds-churn.XXXXXX")"
-CTL=""
-cleanup() {
-  [[ -n "$CTL" ]] && kill "$CTL" 2>/dev/null
-  "$TESTENV_DIR/down.sh" "$STATE" >/dev/null 2>&1; rm -rf "$STATE"
-}
-trap cleanup EXIT
-"$TESTENV_DIR/up.sh" "$STATE" --no-node 2>/dev/null
-# shellcheck source=/dev/null
-source "$STATE/env.sh"
-"$BIN" install >/dev/null
+bench_build --example churn
+bench_up --no-node
 kubectl create namespace churn >/dev/null
 kubectl -n churn create secret generic churn-creds \
   --from-literal=AWS_ACCESS_KEY_ID=AKIACHURNBENCH --from-literal=AWS_SECRET_ACCESS_KEY=testenv-secret-key >/dev/null

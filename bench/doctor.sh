@@ -8,26 +8,15 @@
 # Usage: [RUNS=5] bench/doctor.sh [N] [F]   (needs the node, so nothing else
 # may run a test environment with one)
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../testenv/lib.sh"
-cd "$REPO_DIR"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 N="${1:-1000}"
 F="${2:-200}"
 RUNS="${RUNS:-5}"
 HALF=$(( F / 2 ))
-USE1=111122223333.dkr.ecr.us-east-1.amazonaws.com
 
-"$TESTENV_DIR/build.sh"
-cargo build --release --quiet --bin kubectl-ecrcreds
-BIN="$REPO_DIR/target/release/kubectl-ecrcreds"
-STATE="$(mktemp -d "${TMPDIR:-/tmp}/ecrcreds-bench.XXXXXX")"
-cleanup() { "$TESTENV_DIR/down.sh" "$STATE" >/dev/null 2>&1; rm -rf "$STATE"; }
-trap cleanup EXIT
-"$TESTENV_DIR/up.sh" "$STATE" 2>/dev/null
-# shellcheck source=/dev/null
-source "$STATE/env.sh"
-now_ms() { date +%s%3N; }
+bench_build
+bench_up
 
-"$BIN" install >/dev/null
 # Namespaces 1..HALF are left out (no label); the rest are targeted.
 for i in $(seq 1 "$N"); do
   if (( i <= HALF )); then labels='{}'; else labels='{bench: "yes"}'; fi

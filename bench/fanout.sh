@@ -36,40 +36,26 @@
 # Usage: [SECRET_ACCESS=named|read] [IDLE_S=120] [RESYNC=30s] bench/fanout.sh [N...]
 #        (defaults: named, the chart's default; 100 1000 5000)
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../testenv/lib.sh"
-cd "$REPO_DIR"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SIZES=("$@")
 [[ $# -eq 0 ]] && SIZES=(100 1000 5000)
-CONCURRENCY=32
-SECRET_ACCESS="${SECRET_ACCESS:-named}"
 IDLE_S="${IDLE_S:-120}"
 RESYNC="${RESYNC:-30s}"
 
-"$TESTENV_DIR/build.sh"
-cargo build --release --quiet --bin kubectl-ecrcreds --example lean_apply --example ready_probe
-BIN="$REPO_DIR/target/release/kubectl-ecrcreds"
+bench_build --example lean_apply --example ready_probe
 LEAN="$REPO_DIR/target/release/examples/lean_apply"
 PROBE="$REPO_DIR/target/release/examples/ready_probe"
 
-now_ms() { date +%s%3N; }
 api_writes() { # write requests on secrets and serviceaccounts so far, as kube-apiserver counted them
   kubectl get --raw /metrics | awk '/^apiserver_request_total\{/ && /resource="(secrets|serviceaccounts)"/ && /verb="(PATCH|POST|PUT|DELETE|APPLY)"/ {s+=$NF} END {print s+0}'
 }
 etcd_writes() { # objects kube-apiserver created, updated or deleted in etcd
   kubectl get --raw /metrics | awk '/^etcd_request_duration_seconds_count\{/ && /resource="(secrets|serviceaccounts)"/ && /operation="(create|update|delete)"/ {s+=$NF} END {print s+0}'
 }
-mib() { awk -v k="$2:" '$1 == k {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 cpu_s() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$1/stat"; }
 idle_requests() { # writes lists watches gets the controller sent in [from_ms, to_ms), per hour
   python3 "$REPO_DIR/bench/audit_count.py" "$STATE/audit.log" counted-admin "$1" "$2" |
     awk -v w="$(( $2 - $1 ))" '{f = 3600000 / w; printf "%d / %d / %d / %d", $1 * f, $2 * f, $3 * f, $4 * f}'
-}
-start_controller() { # KUBECONFIG [flags]: kubeconfig-counted for the idle windows
-  local kubeconfig="$1"; shift
-  # MALLOC_ARENA_MAX as chart/templates/deployment.yaml sets it.
-  KUBECONFIG="$kubeconfig" MALLOC_ARENA_MAX=1 RUST_LOG=kubectl_ecrcreds=debug "$BIN" controller --leader-elect=false --metrics-addr 127.0.0.1:0 \
-    --concurrency "$CONCURRENCY" --secret-access "$SECRET_ACCESS" -l bench=controller "$@" >>"$STATE/controller.log" 2>&1 &
-  CTL=$!
 }
 secret_data() { kubectl -n bench-1 get secret ecr-a --ignore-not-found -o jsonpath='{.data}'; }
 repair_ms() { # runs "$@", then waits until Secret bench-1/ecr-a holds its data again
@@ -82,44 +68,13 @@ phases() { # RESOURCE: observe / execute / finish ms of its first pass, from the
     for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
     printf "%s / %s / %s ms", v["observe_ms"], v["execute_ms"], v["finish_ms"]; exit }'
 }
-secrets_only() { # NAME SECRET_NAME TARGETS: a resource writing only its Secrets, in TARGETS (a spec line)
-  cat <<YAML | kubectl apply -f - >/dev/null
-apiVersion: alchemy.com/v1alpha1
-kind: ECRPullSecret
-metadata: {name: $1}
-spec:
-  secretName: $2
-  $3
-  registries: [111122223333.dkr.ecr.us-east-1.amazonaws.com, 444455556666.dkr.ecr.eu-west-1.amazonaws.com]
-  serviceAccounts: []
-YAML
-}
-over_mean() { # T X Y: T over the mean of X and Y
-  awk -v t="$1" -v x="$2" -v y="$3" 'BEGIN {printf "%.2f", 2 * t / (x + y)}'
-}
 token_calls() { curl -s "$AWS_ENDPOINT_URL/_ecrcreds/calls" | python3 -c 'import json,sys; print(sum(1 for c in json.load(sys.stdin)["calls"] if c["action"]=="GetAuthorizationToken"))'; }
 
 RESULTS="$(mktemp)"
-STATE="" CTL=""
-cleanup() { # also when a step fails: no control plane or controller left behind
-  [[ -n "$CTL" ]] && kill "$CTL" 2>/dev/null
-  [[ -n "$STATE" && -d "$STATE" ]] && { "$TESTENV_DIR/down.sh" "$STATE" >/dev/null 2>&1; rm -rf "$STATE"; }
-  return 0
-}
-trap cleanup EXIT
 for N in "${SIZES[@]}"; do
-  STATE="$(mktemp -d "${TMPDIR:-/tmp}/ecrcreds-bench.XXXXXX")"
-  "$TESTENV_DIR/up.sh" "$STATE" --no-node 2>/dev/null
-  # shellcheck source=/dev/null
-  source "$STATE/env.sh"
-  "$BIN" install >/dev/null 2>&1
-  for i in $(seq 1 "$N"); do printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: bench-%d, labels: {bench: "yes"}}\n---\n' "$i"; done > "$STATE/ns.yaml"
-  kubectl apply -f "$STATE/ns.yaml" >/dev/null
-  until [[ "$(kubectl get sa -A --field-selector metadata.name=default --no-headers 2>/dev/null | grep -c '^bench-')" -ge "$N" ]]; do sleep 0.5; done
-
-  # Wake the test ECR in both regions (a one-shot refresh into one namespace).
-  secrets_only bench-warm ecr-warm 'namespaces: [default]'
-  "$BIN" refresh bench-warm -o name >/dev/null
+  bench_up --no-node
+  namespaces bench- "$N"
+  warm_test_ecr
 
   # L2 first, while the ServiceAccounts have no imagePullSecrets yet, as A finds them.
   l2_ms=$("$LEAN" bench- "$N" "$CONCURRENCY" ecr-lean2 default)
@@ -171,7 +126,7 @@ for N in "${SIZES[@]}"; do
   # Idle after work: the API server closes the pass's idle connections after 90 s.
   sleep 95
   late_rss=$(mib "$CTL" VmRSS)
-  kill "$CTL"; wait "$CTL" 2>/dev/null || true; CTL=""
+  stop_controller
 
   # I: idle, as run by default: a restarted controller (as counted-admin), its
   # first pass (nothing to write), then the window.
@@ -180,14 +135,14 @@ for N in "${SIZES[@]}"; do
   i0=$(now_ms); sleep "$IDLE_S"; i1=$(now_ms)
   idle_default=$(idle_requests "$i0" "$i1")
   idle_rss=$(mib "$CTL" VmRSS)
-  kill "$CTL"; wait "$CTL" 2>/dev/null || true; CTL=""
+  stop_controller
 
   # I again with a resync.
   start_controller "$STATE/kubeconfig-counted" --resync "$RESYNC"
   sleep 20
   i0=$(now_ms); sleep "$IDLE_S"; i1=$(now_ms)
   idle_resync=$(idle_requests "$i0" "$i1")
-  kill "$CTL"; wait "$CTL" 2>/dev/null || true; CTL=""
+  stop_controller
 
   ratio=$(over_mean "$b_ms" "$la_ms" "$lb_ms")
   ratio_t=$(awk -v b="$b_ms" -v l="$lt_ms" 'BEGIN {printf "%.2f", b / l}')
@@ -195,7 +150,7 @@ for N in "${SIZES[@]}"; do
   printf '| %s | %s ms | %s | %s / %s ms | %s ms | %s / %s ms | %s | %s ms | %s | %s | %s ms | %s (+%s) | %s / %s | %s / %s | %s | %s | %s / %s ms | %s / %s / %s / %s / %s / %s MiB | %s s |\n' \
     "$N" "$a_ms" "$a_phases" "$l2_ms" "$l2b_ms" "$b_ms" "$la_ms" "$lb_ms" "$ratio" "$lt_ms" "$ratio_t" "$ratio2" "$r_ms" "$((t1 - t0))" "$((t2 - t1))" "$((ea - e0))" "$((wa - w0))" "$((e2 - e1))" "$((w2 - w1))" \
     "$idle_default" "$idle_resync" "$p_del" "$p_edit" "$rss_start" "$a_peak" "$idle" "$after_rss" "$late_rss" "$idle_rss" "$a_cpu" | tee -a "$RESULTS"
-  "$TESTENV_DIR/down.sh" "$STATE"; rm -rf "$STATE"; STATE=""
+  bench_down
 done
 echo
 echo "secret access: $SECRET_ACCESS; idle window ${IDLE_S}s; resync $RESYNC"

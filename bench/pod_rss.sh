@@ -8,29 +8,17 @@
 # Usage: [IDLE_S=60] bench/pod_rss.sh [N]   (default 1000; needs the node, so
 # nothing else may run a test environment with one)
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../testenv/lib.sh"
-cd "$REPO_DIR"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 N="${1:-1000}"
 IDLE_S="${IDLE_S:-60}"
-USE1=111122223333.dkr.ecr.us-east-1.amazonaws.com
-EUW1=444455556666.dkr.ecr.eu-west-1.amazonaws.com
 
-"$TESTENV_DIR/build.sh"
-cargo build --release --quiet --bin kubectl-ecrcreds
-BIN="$REPO_DIR/target/release/kubectl-ecrcreds"
-STATE="$(mktemp -d "${TMPDIR:-/tmp}/ecrcreds-bench.XXXXXX")"
-cleanup() { "$TESTENV_DIR/down.sh" "$STATE" >/dev/null 2>&1; rm -rf "$STATE"; }
-trap cleanup EXIT
-"$TESTENV_DIR/up.sh" "$STATE" 2>/dev/null
-# shellcheck source=/dev/null
-source "$STATE/env.sh"
-now_ms() { date +%s%3N; }
+bench_build
+bench_up
 
 s=$(now_ms)
 CRANE="$ECRCREDS_TEST_CRANE" CRANE_FLAGS=--insecure "$REPO_DIR/release/image.sh" "$BIN" amd64 \
   "$ECRCREDS_TEST_REGISTRY_BACKEND/kubectl-ecrcreds:bench" "$(deb_cache)" >/dev/null
 image_ms=$(( $(now_ms) - s ))
-"$BIN" install >/dev/null
 kubectl create namespace ecr-system >/dev/null
 # The image's pull Secret, written by the plugin as a user without a
 # controller would.
@@ -43,9 +31,7 @@ YAML
 "$BIN" refresh bench-boot -o name >/dev/null
 kubectl -n ecr-system create secret generic aws-creds \
   --from-literal=AWS_ACCESS_KEY_ID=AKIABENCHPODRSS00000 --from-literal=AWS_SECRET_ACCESS_KEY=testenv-secret-key >/dev/null
-for i in $(seq 1 "$N"); do printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: bench-%d, labels: {bench: "yes"}}\n---\n' "$i"; done > "$STATE/ns.yaml"
-kubectl apply -f "$STATE/ns.yaml" >/dev/null
-until [[ "$(kubectl get sa -A --field-selector metadata.name=default --no-headers 2>/dev/null | grep -c '^bench-')" -ge "$N" ]]; do sleep 0.5; done
+namespaces bench- "$N"
 
 moto_port="${AWS_ENDPOINT_URL##*:}"
 cat > "$STATE/values.json" <<JSON
