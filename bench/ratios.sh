@@ -16,6 +16,7 @@
 # ratio. Prints each round and the median ratio.
 # Usage: [SECRET_ACCESS=named|read] [ROUNDS=5] bench/ratios.sh [N...]   (default 1000 5000)
 set -euo pipefail
+shopt -s inherit_errexit # a failed run inside $(…) ends the benchmark, not a number short
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SIZES=("$@")
 [[ $# -eq 0 ]] && SIZES=(1000 5000)
@@ -25,21 +26,16 @@ bench_build --example lean_apply --example ready_probe
 LEAN="$REPO_DIR/target/release/examples/lean_apply"
 PROBE="$REPO_DIR/target/release/examples/ready_probe"
 
-rounds() { # KIND N: "A" (Secret + ServiceAccount entry) or "B" (Secrets only); prints "limit ctl limit ctl ... limit" ms
-  local kind="$1" n="$2" k limit
+rounds() { # KIND N: "a" (Secret + ServiceAccount entry) or "b" (Secrets only); prints "limit ctl limit ctl ... limit" ms
+  local kind="$1" n="$2" k append="" sa=() sas='[]'
+  [[ "$kind" == a ]] && { sa=(default); sas='["default"]'; }
   for k in $(seq 0 "$ROUNDS"); do
-    if [[ "$kind" == A ]]; then
-      # The first L2 finds the lists absent (as A would on a fresh cluster);
-      # from then on every writer appends.
-      if (( k == 0 )); then limit=$("$LEAN" bench- "$n" "$CONCURRENCY" "ecr-l2-$k" default)
-      else limit=$(LEAN_SA=append "$LEAN" bench- "$n" "$CONCURRENCY" "ecr-l2-$k" default); fi
-    else
-      limit=$("$LEAN" bench- "$n" "$CONCURRENCY" "ecr-l-$k")
-    fi
-    printf '%s ' "$limit"
+    # The first writer finds the lists absent (as A would on a fresh
+    # cluster); from then on every writer appends.
+    printf '%s ' "$(LEAN_SA="$append" "$LEAN" bench- "$n" "$CONCURRENCY" "ecr-l$kind-$k" "${sa[@]}")"
+    append=append
     (( k == ROUNDS )) && break
-    if [[ "$kind" == A ]]; then "$PROBE" "bench-a$k" "ecr-a$k" '["default"]' "$n"
-    else "$PROBE" "bench-b$k" "ecr-b$k" '[]' "$n"; fi | tr '\n' ' '
+    printf '%s ' "$("$PROBE" "bench-$kind$k" "ecr-$kind$k" "$sas" "$n")"
   done
   echo
 }
@@ -57,7 +53,7 @@ for N in "${SIZES[@]}"; do
   warm_test_ecr
   start_controller "$KUBECONFIG"
   sleep 2
-  ta=$(rounds A "$N"); tb=$(rounds B "$N")
+  ta=$(rounds a "$N"); tb=$(rounds b "$N")
   read -ra a <<<"$ta"; read -ra b <<<"$tb"
   read -ra ra <<<"$(ratios "${a[@]}")"; read -ra rb <<<"$(ratios "${b[@]}")"
   echo "| $N | ${a[*]} | ${ra[*]} | $(median "${ra[@]}") | ${b[*]} | ${rb[*]} | $(median "${rb[@]}") |"
