@@ -27,15 +27,15 @@ LEAN="$REPO_DIR/target/release/examples/lean_apply"
 PROBE="$REPO_DIR/target/release/examples/ready_probe"
 
 rounds() { # KIND N: "a" (Secret + ServiceAccount entry) or "b" (Secrets only); prints "limit ctl limit ctl ... limit" ms
-  local kind="$1" n="$2" k append="" sa=() sas='[]'
+  local kind="$1" n="$2" k t append="" sa=() sas='[]'
   [[ "$kind" == a ]] && { sa=(default); sas='["default"]'; }
   for k in $(seq 0 "$ROUNDS"); do
     # The first writer finds the lists absent (as A would on a fresh
     # cluster); from then on every writer appends.
-    printf '%s ' "$(LEAN_SA="$append" "$LEAN" bench- "$n" "$CONCURRENCY" "ecr-l$kind-$k" "${sa[@]}")"
+    t=$(LEAN_SA="$append" "$LEAN" bench- "$n" "$CONCURRENCY" "ecr-l$kind-$k" "${sa[@]}"); printf '%s ' "$t"
     append=append
     (( k == ROUNDS )) && break
-    printf '%s ' "$("$PROBE" "bench-$kind$k" "ecr-$kind$k" "$sas" "$n")"
+    t=$("$PROBE" "bench-$kind$k" "ecr-$kind$k" "$sas" "$n"); printf '%s ' "$t"
   done
   echo
 }
