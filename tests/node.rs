@@ -150,8 +150,15 @@ async fn the_controller_rotates_before_expiry_and_pods_pull_after_the_first_toke
         "rotated at {rotated_at}, after the token expired at {first_expiry}"
     );
     eprintln!("rotated {:?} after the first pass", start.elapsed());
-    let second = status(&client, &name).await;
-    assert!(second.expires_at.clone().unwrap().0 > first_expiry);
+    // The pass writes the Secrets first and its status after them, so the
+    // new expiry shows up a moment after the new password does.
+    eventually(Duration::from_secs(30), || async {
+        status(&client, &name)
+            .await
+            .expires_at
+            .is_some_and(|t| t.0 > first_expiry)
+    })
+    .await;
     let second_password = password(&client, &ns, "ecr-rot", USE1).await;
     let second_token = issued(&moto_url(), &second_password, "us-east-1");
     assert!(second_token.live, "{second_token:?}");
